@@ -1,0 +1,240 @@
+/**
+ * Every rejection in PET Events is a `PetError` with a stable string `code`; each condition has
+ * its own subclass carrying the facts as fields. Messages state the claim, then the context.
+ * Transport layers map codes to their own statuses; nothing here knows about HTTP.
+ */
+import { formatContext } from './names.js';
+import type { ContextRef } from './types.js';
+
+/** The base of every error PET Events raises on purpose. */
+export abstract class PetError extends Error {
+  abstract readonly code: string;
+
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** An event type name breaks the grammar `segment.segment` (lower_snake). */
+export class EventTypeInvalidError extends PetError {
+  readonly code = 'PET_EVENT_TYPE_INVALID';
+  constructor(readonly eventType: string) {
+    super(
+      `Event type name invalid: ${JSON.stringify(eventType)} (expected segment.segment in lower_snake, at most 100 characters)`,
+    );
+  }
+}
+
+/** An event names a type that is not registered. */
+export class EventTypeUnknownError extends PetError {
+  readonly code = 'PET_EVENT_TYPE_UNKNOWN';
+  constructor(readonly eventType: string) {
+    super(`Event type not registered: ${eventType}`);
+  }
+}
+
+/** An event names a schema version its type does not have. */
+export class SchemaVersionUnregisteredError extends PetError {
+  readonly code = 'PET_SCHEMA_VERSION_UNREGISTERED';
+  constructor(
+    readonly eventType: string,
+    readonly schemaVersion: number,
+  ) {
+    super(`Schema version not registered: ${eventType} v${schemaVersion}`);
+  }
+}
+
+/** A registered schema version was presented with a different schema; versions are immutable. */
+export class SchemaVersionChangedError extends PetError {
+  readonly code = 'PET_SCHEMA_VERSION_CHANGED';
+  constructor(
+    readonly eventType: string,
+    readonly schemaVersion: number,
+    readonly registeredSha256: string,
+    readonly presentedSha256: string,
+  ) {
+    super(
+      `Schema version changed: ${eventType} v${schemaVersion} is registered with sha256 ${registeredSha256} but the code declares sha256 ${presentedSha256} (register a new version instead of editing this one)`,
+    );
+  }
+}
+
+/** A context reference has a malformed type or id. */
+export class ContextInvalidError extends PetError {
+  readonly code = 'PET_CONTEXT_INVALID';
+  constructor(
+    readonly context: ContextRef,
+    readonly reason: string,
+  ) {
+    super(`Context invalid: ${JSON.stringify(formatContext(context))} (${reason})`);
+  }
+}
+
+/** An event's primary context is not in the context registry. */
+export class ContextUnresolvedError extends PetError {
+  readonly code = 'PET_CONTEXT_UNRESOLVED';
+  constructor(
+    readonly context: ContextRef,
+    readonly eventType: string,
+  ) {
+    super(`Context not resolvable: ${formatContext(context)} (event ${eventType})`);
+  }
+}
+
+/** A context is registered twice. */
+export class ContextDuplicateError extends PetError {
+  readonly code = 'PET_CONTEXT_DUPLICATE';
+  constructor(readonly context: ContextRef) {
+    super(`Context already registered: ${formatContext(context)}`);
+  }
+}
+
+/** An event's actor is not a registered employee context. */
+export class ActorUnknownError extends PetError {
+  readonly code = 'PET_ACTOR_UNKNOWN';
+  constructor(
+    readonly actorEmployeeId: string,
+    readonly eventType: string,
+  ) {
+    super(`Actor not a registered employee: employee/${actorEmployeeId} (event ${eventType})`);
+  }
+}
+
+/** The context's version is not the one the append expected: someone else appended first. */
+export class ContextVersionConflictError extends PetError {
+  readonly code = 'PET_CONTEXT_VERSION_CONFLICT';
+  constructor(
+    readonly context: ContextRef,
+    readonly expectedVersion: number | null,
+    readonly actualVersion: number,
+  ) {
+    super(
+      `Context version conflict: ${formatContext(context)} expected version ${expectedVersion ?? 'any'}, actual ${actualVersion}`,
+    );
+  }
+}
+
+/** An idempotency key is already recorded on another event. */
+export class IdempotencyKeyDuplicateError extends PetError {
+  readonly code = 'PET_IDEMPOTENCY_KEY_DUPLICATE';
+  constructor(readonly idempotencyKey: string) {
+    super(`Idempotency key already recorded: ${JSON.stringify(idempotencyKey)}`);
+  }
+}
+
+/** An event id is already recorded. */
+export class EventIdDuplicateError extends PetError {
+  readonly code = 'PET_EVENT_ID_DUPLICATE';
+  constructor(readonly eventId: string) {
+    super(`Event id already recorded: ${eventId}`);
+  }
+}
+
+/** A new event is malformed: a field has the wrong shape. */
+export class EventInvalidError extends PetError {
+  readonly code = 'PET_EVENT_INVALID';
+  constructor(
+    readonly field: string,
+    readonly reason: string,
+  ) {
+    super(`Event invalid: ${field} ${reason}`);
+  }
+}
+
+/** An event claims to have occurred later than it was recorded, beyond the tolerance. */
+export class OccurredInFutureError extends PetError {
+  readonly code = 'PET_OCCURRED_AT_IN_FUTURE';
+  constructor(
+    readonly occurredAt: string,
+    readonly eventType: string,
+  ) {
+    super(
+      `Event occurred after it was recorded: occurred_at ${occurredAt} is more than 5 minutes after recorded_at (event ${eventType})`,
+    );
+  }
+}
+
+/** Something tried to change or remove rows of an append-only table. */
+export class AppendOnlyViolationError extends PetError {
+  readonly code = 'PET_APPEND_ONLY';
+  constructor(readonly detail: string) {
+    super(`Append-only table: ${detail}`);
+  }
+}
+
+/** A transaction was used after one of its operations failed; it can only roll back. */
+export class TransactionAbortedError extends PetError {
+  readonly code = 'PET_TRANSACTION_ABORTED';
+  constructor(cause: unknown) {
+    super('Transaction aborted: an earlier operation in it failed, so it was rolled back', {
+      cause,
+    });
+  }
+}
+
+/** A read started after a position that no event has. */
+export class PositionUnknownError extends PetError {
+  readonly code = 'PET_POSITION_UNKNOWN';
+  constructor(readonly position: bigint) {
+    super(`Position not in the log: ${position}`);
+  }
+}
+
+/** A database URL is neither `sqlite:PATH` nor `postgres://…`. */
+export class DatabaseUrlInvalidError extends PetError {
+  readonly code = 'PET_DATABASE_URL_INVALID';
+  constructor(readonly url: string) {
+    super(
+      `Database URL invalid: ${JSON.stringify(url)} (expected sqlite:PATH or postgres://USER@HOST:PORT/DATABASE)`,
+    );
+  }
+}
+
+/** An applied migration's file changed after it was applied; migrations are frozen. */
+export class MigrationChangedError extends PetError {
+  readonly code = 'PET_MIGRATION_CHANGED';
+  constructor(
+    readonly version: number,
+    readonly migration: string,
+  ) {
+    super(
+      `Migration changed after it was applied: ${String(version).padStart(4, '0')} ${migration} (migrations are frozen; add a new one)`,
+    );
+  }
+}
+
+/** The database has migrations this code does not know: it was migrated by a newer release. */
+export class MigrationUnknownError extends PetError {
+  readonly code = 'PET_MIGRATION_UNKNOWN';
+  constructor(readonly version: number) {
+    super(`Database has a migration this release does not know: ${version} (upgrade PET Events)`);
+  }
+}
+
+/** The store was used after `close()`. */
+export class StoreClosedError extends PetError {
+  readonly code = 'PET_STORE_CLOSED';
+  constructor() {
+    super('Store closed: open a new one');
+  }
+}
+
+/** A read option is out of range. */
+export class ReadOptionsInvalidError extends PetError {
+  readonly code = 'PET_READ_OPTIONS_INVALID';
+  constructor(
+    readonly option: string,
+    readonly reason: string,
+  ) {
+    super(`Read option invalid: ${option} ${reason}`);
+  }
+}
+
+/** The database stayed locked by another writer for longer than the store waits. */
+export class DatabaseBusyError extends PetError {
+  readonly code = 'PET_DATABASE_BUSY';
+  constructor(readonly waitedMs: number) {
+    super(`Database busy: another process held the write lock for more than ${waitedMs} ms`);
+  }
+}

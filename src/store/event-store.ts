@@ -1,0 +1,101 @@
+/**
+ * The storage port: what every adapter (SQLite, PostgreSQL) offers. A difference between
+ * databases shows up as a capability here, never as a dialect test in shared code.
+ */
+import type { ContextRef, JsonObject, NewEvent, Position, RecordedEvent } from '../events/types.js';
+import type { MigrateResult } from './migrations/load-migrations.js';
+
+/** What an adapter can do beyond the common port. */
+export interface StoreCapabilities {
+  /** Many processes may append concurrently (PostgreSQL); otherwise writers take turns. */
+  readonly concurrentWriters: boolean;
+}
+
+/** A schema version to register: the schema document and its canonical sha256. */
+export interface EventSchemaRegistration {
+  readonly eventType: string;
+  readonly schemaVersion: number;
+  readonly schema: JsonObject;
+  readonly sha256: string;
+}
+
+/** A registered schema version as stored. */
+export interface RegisteredEventSchema extends EventSchemaRegistration {
+  readonly registeredAt: string;
+}
+
+/** Options for reading the log in global order. */
+export interface ReadLogOptions {
+  /** Read events after this position (its event's place in log order); default: the start. */
+  readonly after?: Position;
+  /** At most this many events; default 1000, at most 10,000. */
+  readonly limit?: number;
+}
+
+/** Options for reading one context. */
+export interface ReadContextOptions {
+  /** Read events with a context version above this; default 0. */
+  readonly afterVersion?: number;
+  readonly limit?: number;
+}
+
+/** Options for reading events of some types within an occurred_at range. */
+export interface ReadByTypeOptions {
+  readonly eventTypes: readonly string[];
+  /** Inclusive lower bound on occurred_at (RFC 3339). */
+  readonly occurredFrom?: string;
+  /** Exclusive upper bound on occurred_at (RFC 3339). */
+  readonly occurredBefore?: string;
+  /** Continue after this event (as returned last by the previous page). */
+  readonly after?: Position;
+  readonly limit?: number;
+}
+
+/** The operations that run inside a transaction. */
+export interface StoreTransaction {
+  /**
+   * Appends a batch of events. Either every event is recorded or the transaction is unusable
+   * and rolls back: an append never half-applies.
+   */
+  appendEvents(events: readonly NewEvent[]): Promise<RecordedEvent[]>;
+  /** Adds a context to the registry so events can name it. */
+  registerContext(context: ContextRef): Promise<void>;
+  /** Registers a schema version; `unchanged` if it is registered with the same sha256. */
+  registerEventSchema(schema: EventSchemaRegistration): Promise<'registered' | 'unchanged'>;
+}
+
+/**
+ * An event log on one database.
+ *
+ * @example
+ * const store = await openEventStore('sqlite:./data/pet.db');
+ * await store.migrate();
+ * await store.transaction(async (tx) => {
+ *   await tx.registerContext({ type: 'ticket', id: 'T-1' });
+ *   await tx.appendEvents([{ eventType: 'ticket.created', schemaVersion: 1,
+ *     context: { type: 'ticket', id: 'T-1' }, payload: { priority: 'high' } }]);
+ * });
+ */
+export interface EventStore {
+  readonly dialect: 'sqlite' | 'postgres';
+  readonly capabilities: StoreCapabilities;
+  /** Applies pending migrations; a no-op when there are none. */
+  migrate(): Promise<MigrateResult>;
+  /** Runs `work` in one transaction: commits if it resolves, rolls back if it throws. */
+  transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T>;
+  /** Events in global log order. Never skips an event that commits late; never repeats one. */
+  readLog(options?: ReadLogOptions): Promise<RecordedEvent[]>;
+  /** One context's events in context-version order. */
+  readContext(context: ContextRef, options?: ReadContextOptions): Promise<RecordedEvent[]>;
+  /** Events of the given types, in occurred_at order (ties by position). */
+  readByType(options: ReadByTypeOptions): Promise<RecordedEvent[]>;
+  getEvent(id: string): Promise<RecordedEvent | undefined>;
+  /** The position of the last event readers can see in log order; `0n` for an empty log. */
+  headPosition(): Promise<Position>;
+  /** The registered schema versions, by type then version. */
+  listEventSchemas(): Promise<RegisteredEventSchema[]>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_READ_LIMIT = 1000;
+export const MAX_READ_LIMIT = 10_000;

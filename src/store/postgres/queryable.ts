@@ -1,0 +1,18 @@
+import type { Pool, PoolClient, QueryResultRow } from 'pg';
+
+/** A pool or one checked-out client. */
+export type Queryable = Pool | PoolClient;
+
+/**
+ * Runs a named (server-side prepared) statement: PostgreSQL parses and plans it once per
+ * connection instead of on every call.
+ */
+export async function query<Row extends QueryResultRow>(
+  db: Queryable,
+  name: string,
+  text: string,
+  values: readonly unknown[],
+): Promise<Row[]> {
+  const result = await db.query<Row>({ name, text, values: values as unknown[] });
+  return result.rows;
+}

@@ -1,0 +1,169 @@
+import pg from 'pg';
+import type { PoolClient } from 'pg';
+import { StoreClosedError } from '../../events/errors.js';
+import type { ContextRef, NewEvent, Position, RecordedEvent } from '../../events/types.js';
+import type {
+  EventSchemaRegistration,
+  EventStore,
+  ReadByTypeOptions,
+  ReadContextOptions,
+  ReadLogOptions,
+  RegisteredEventSchema,
+  StoreTransaction,
+} from '../event-store.js';
+import type { MigrateResult } from '../migrations/load-migrations.js';
+import { prepareBatch } from '../prepare-events.js';
+import { readAfter, readInstant, readLimit } from '../read-options.js';
+import { TransactionGuard } from '../transaction-guard.js';
+import { appendEvents } from './append-events.js';
+import { getEvent } from './get-event.js';
+import { headPosition } from './head-position.js';
+import { listEventSchemas } from './list-event-schemas.js';
+import { migrate } from './migrate.js';
+import { readByType } from './read-by-type.js';
+import { readContext } from './read-context.js';
+import { readLog } from './read-log.js';
+import { registerContext } from './register-context.js';
+import { registerEventSchema } from './register-event-schema.js';
+
+/** Options for a PostgreSQL event store. */
+export interface PostgresEventStoreOptions {
+  /** `postgres://user@host:port/database`. */
+  readonly connectionString: string;
+  /** The schema holding PET's tables; default: the server's search_path (usually `public`). */
+  readonly schema?: string;
+  /** Connections in the pool; default 10. */
+  readonly poolSize?: number;
+}
+
+const TIMESTAMPTZ_OID = 1184;
+
+// Instants stay text (the session runs in UTC) and are turned into RFC 3339 by map-row.ts:
+// cheaper than building Date objects, and no precision is lost on the way.
+const keepText = (value: string): string => value;
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary'): unknown =>
+    oid === TIMESTAMPTZ_OID
+      ? keepText
+      : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
+};
+
+/**
+ * Opens an event log in a PostgreSQL database shared by many processes.
+ *
+ * @example
+ * const store = createPostgresEventStore({ connectionString: 'postgres://postgres@127.0.0.1:5432/test' });
+ * await store.migrate();
+ */
+export function createPostgresEventStore(options: PostgresEventStoreOptions): EventStore {
+  return new PostgresEventStore(options);
+}
+
+class PostgresEventStore implements EventStore {
+  readonly dialect = 'postgres';
+  readonly capabilities = { concurrentWriters: true };
+  readonly #pool: pg.Pool;
+  #closed = false;
+
+  constructor(options: PostgresEventStoreOptions) {
+    const settings = ['-c TimeZone=UTC'];
+    if (options.schema !== undefined)
+      settings.push(`-c search_path=${quoteIdentifier(options.schema)}`);
+    this.#pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.poolSize ?? 10,
+      options: settings.join(' '),
+      types,
+    });
+    // An idle client that loses its connection must not crash the process.
+    this.#pool.on('error', () => undefined);
+  }
+
+  migrate(): Promise<MigrateResult> {
+    return this.#open(() => migrate(this.#pool));
+  }
+
+  transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+    return this.#open(async () => {
+      const client = await this.#pool.connect();
+      const guard = new TransactionGuard();
+      let broken: Error | undefined;
+      try {
+        await client.query('BEGIN');
+        const result = await work(this.#createTransaction(client, guard));
+        guard.finish();
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        guard.end();
+        await client.query('ROLLBACK').catch((rollbackError: Error) => {
+          broken = rollbackError;
+        });
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    });
+  }
+
+  readLog(options: ReadLogOptions = {}): Promise<RecordedEvent[]> {
+    return this.#open(() =>
+      readLog(this.#pool, readAfter(options.after), readLimit(options.limit)),
+    );
+  }
+
+  readContext(context: ContextRef, options: ReadContextOptions = {}): Promise<RecordedEvent[]> {
+    return this.#open(() =>
+      readContext(this.#pool, context, options.afterVersion ?? 0, readLimit(options.limit)),
+    );
+  }
+
+  readByType(options: ReadByTypeOptions): Promise<RecordedEvent[]> {
+    return this.#open(() =>
+      readByType(this.#pool, {
+        eventTypes: options.eventTypes,
+        occurredFrom: readInstant(options.occurredFrom, 'occurredFrom'),
+        occurredBefore: readInstant(options.occurredBefore, 'occurredBefore'),
+        after: readAfter(options.after),
+        limit: readLimit(options.limit),
+      }),
+    );
+  }
+
+  getEvent(id: string): Promise<RecordedEvent | undefined> {
+    return this.#open(() => getEvent(this.#pool, id));
+  }
+
+  headPosition(): Promise<Position> {
+    return this.#open(() => headPosition(this.#pool));
+  }
+
+  listEventSchemas(): Promise<RegisteredEventSchema[]> {
+    return this.#open(() => listEventSchemas(this.#pool));
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#pool.end();
+  }
+
+  #createTransaction(client: PoolClient, guard: TransactionGuard): StoreTransaction {
+    return {
+      appendEvents: (events: readonly NewEvent[]) =>
+        guard.run(() => appendEvents(client, prepareBatch(events), this.#pool)),
+      registerContext: (context: ContextRef) => guard.run(() => registerContext(client, context)),
+      registerEventSchema: (registration: EventSchemaRegistration) =>
+        guard.run(() => registerEventSchema(client, registration)),
+    };
+  }
+
+  async #open<T>(operation: () => Promise<T>): Promise<T> {
+    if (this.#closed) throw new StoreClosedError();
+    return operation();
+  }
+}
+
+function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}

@@ -1,0 +1,122 @@
+import {
+  ActorUnknownError,
+  AppendOnlyViolationError,
+  ContextDuplicateError,
+  ContextUnresolvedError,
+  ContextVersionConflictError,
+  EventIdDuplicateError,
+  EventTypeUnknownError,
+  IdempotencyKeyDuplicateError,
+  OccurredInFutureError,
+  SchemaVersionUnregisteredError,
+} from '../../events/errors.js';
+import type { ContextRef } from '../../events/types.js';
+import type { PreparedBatch, PreparedEvent } from '../prepare-events.js';
+import { query, type Queryable } from './queryable.js';
+
+/** What the failing statement was doing, to name the offending value. */
+export interface ErrorFacts {
+  readonly batch?: PreparedBatch;
+  readonly context?: ContextRef;
+  /** A connection outside the failed transaction, to look up committed facts. */
+  readonly lookup?: Queryable;
+}
+
+interface DatabaseError extends Error {
+  code: string;
+  constraint?: string;
+  detail?: string;
+}
+
+function isDatabaseError(error: unknown): error is DatabaseError {
+  return error instanceof Error && typeof (error as Partial<DatabaseError>).code === 'string';
+}
+
+/**
+ * Turns a PostgreSQL constraint failure into the PET error it stands for; other errors pass.
+ * The constraint name says which rule failed; the error's detail (`Key (…)=(…)`) says which
+ * event of the batch broke it.
+ */
+export async function translatePostgresError(error: unknown, facts: ErrorFacts): Promise<unknown> {
+  if (!isDatabaseError(error)) return error;
+  if (error.message.startsWith('PET_APPEND_ONLY: ')) {
+    return new AppendOnlyViolationError(error.message.slice('PET_APPEND_ONLY: '.length));
+  }
+  if (facts.context && error.constraint === 'contexts_pkey') {
+    return new ContextDuplicateError(facts.context);
+  }
+  const { batch } = facts;
+  if (!batch) return error;
+  const detail = error.detail ?? '';
+  const find = (key: (event: PreparedEvent) => string): PreparedEvent | undefined =>
+    batch.events.find((event) => detail.includes(`=(${key(event)})`));
+  switch (error.constraint) {
+    case 'domain_events_schema_version_fk': {
+      const event = find((e) => `${e.eventType}, ${e.schemaVersion}`);
+      if (!event) return error;
+      const type = facts.lookup
+        ? await query(
+            facts.lookup,
+            'pet_event_type_exists',
+            'SELECT 1 FROM event_types WHERE event_type = $1',
+            [event.eventType],
+          )
+        : [];
+      return type.length === 0
+        ? new EventTypeUnknownError(event.eventType)
+        : new SchemaVersionUnregisteredError(event.eventType, event.schemaVersion);
+    }
+    case 'domain_events_context_fk': {
+      const event = find((e) => `${e.contextType}, ${e.contextId}`);
+      return event
+        ? new ContextUnresolvedError(
+            { type: event.contextType, id: event.contextId },
+            event.eventType,
+          )
+        : error;
+    }
+    case 'domain_events_actor_fk': {
+      const event = find((e) => `employee, ${e.actorEmployeeId}`);
+      return event?.actorEmployeeId
+        ? new ActorUnknownError(event.actorEmployeeId, event.eventType)
+        : error;
+    }
+    case 'domain_events_context_version_key':
+    case 'domain_events_previous_version_fk':
+      return versionConflict(batch, detail, facts.lookup) ?? error;
+    case 'domain_events_idempotency_key_key': {
+      const event = find((e) => e.idempotencyKey ?? '');
+      return event?.idempotencyKey ? new IdempotencyKeyDuplicateError(event.idempotencyKey) : error;
+    }
+    case 'domain_events_pkey': {
+      const event = find((e) => e.id);
+      return event ? new EventIdDuplicateError(event.id) : error;
+    }
+    case 'domain_events_occurred_at_check': {
+      const event = batch.events.find((e) => detail.includes(e.id)) ?? batch.events[0];
+      return event ? new OccurredInFutureError(event.occurredAt, event.eventType) : error;
+    }
+    default:
+      return error;
+  }
+}
+
+async function versionConflict(
+  batch: PreparedBatch,
+  detail: string,
+  lookup: Queryable | undefined,
+): Promise<ContextVersionConflictError | undefined> {
+  const plan = batch.contexts.find((p) =>
+    detail.includes(`=(${p.context.type}, ${p.context.id}, `),
+  );
+  if (!plan) return undefined;
+  const rows = lookup
+    ? await query<{ version: number }>(
+        lookup,
+        'pet_context_version',
+        'SELECT COALESCE(MAX(context_version), 0) AS version FROM domain_events WHERE context_type = $1 AND context_id = $2',
+        [plan.context.type, plan.context.id],
+      )
+    : [];
+  return new ContextVersionConflictError(plan.context, plan.expectedVersion, rows[0]?.version ?? 0);
+}

@@ -1,0 +1,40 @@
+import { ReadOptionsInvalidError } from '../events/errors.js';
+import { normaliseInstant } from './prepare-events.js';
+import { DEFAULT_READ_LIMIT, MAX_READ_LIMIT } from './event-store.js';
+
+/** The page size a read asked for, checked. */
+export function readLimit(limit: number | undefined): number {
+  if (limit === undefined) return DEFAULT_READ_LIMIT;
+  if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_READ_LIMIT) {
+    throw new ReadOptionsInvalidError(
+      'limit',
+      `must be an integer from 1 to ${MAX_READ_LIMIT}, got ${String(limit)}`,
+    );
+  }
+  return limit;
+}
+
+/** A position a read starts after, checked. */
+export function readAfter(after: bigint | undefined): bigint {
+  if (after === undefined) return 0n;
+  if (typeof after !== 'bigint' || after < 0n) {
+    throw new ReadOptionsInvalidError(
+      'after',
+      `must be a non-negative bigint position, got ${String(after)}`,
+    );
+  }
+  return after;
+}
+
+/** An optional instant bound of a read, normalised. */
+export function readInstant(value: string | undefined, option: string): string | null {
+  if (value === undefined) return null;
+  try {
+    return normaliseInstant(value, option);
+  } catch {
+    throw new ReadOptionsInvalidError(
+      option,
+      `must be an RFC 3339 instant, got ${JSON.stringify(value)}`,
+    );
+  }
+}

@@ -1,0 +1,174 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Database as Connection } from 'better-sqlite3';
+import { StoreClosedError } from '../../events/errors.js';
+import type { ContextRef, NewEvent, Position, RecordedEvent } from '../../events/types.js';
+import type {
+  EventSchemaRegistration,
+  EventStore,
+  ReadByTypeOptions,
+  ReadContextOptions,
+  ReadLogOptions,
+  RegisteredEventSchema,
+  StoreTransaction,
+} from '../event-store.js';
+import type { MigrateResult } from '../migrations/load-migrations.js';
+import { prepareBatch } from '../prepare-events.js';
+import { readAfter, readInstant, readLimit } from '../read-options.js';
+import { TransactionGuard } from '../transaction-guard.js';
+import { appendEvents } from './append-events.js';
+import { getEvent } from './get-event.js';
+import { headPosition } from './head-position.js';
+import { listEventSchemas } from './list-event-schemas.js';
+import { migrate } from './migrate.js';
+import { beginImmediate, WriteQueue } from './write-lock.js';
+import { readByType } from './read-by-type.js';
+import { readContext } from './read-context.js';
+import { readLog } from './read-log.js';
+import { registerContext } from './register-context.js';
+import { registerEventSchema } from './register-event-schema.js';
+
+/** Options for a SQLite event store. */
+export interface SqliteEventStoreOptions {
+  /** The database file; created (with its folder) if missing. */
+  readonly path: string;
+  /** How long a writer waits for another process's write lock; default 5000 ms. */
+  readonly busyTimeoutMs?: number;
+}
+
+/**
+ * Opens an event log in a SQLite file: WAL journal, `synchronous = FULL` (a committed event
+ * survives power loss), foreign keys on. Writes go through one connection and take turns;
+ * reads use a second connection, so they only ever see committed events.
+ *
+ * @example
+ * const store = createSqliteEventStore({ path: './data/pet.db' });
+ * await store.migrate();
+ */
+export function createSqliteEventStore(options: SqliteEventStoreOptions): EventStore {
+  return new SqliteEventStore(options);
+}
+
+class SqliteEventStore implements EventStore {
+  readonly dialect = 'sqlite';
+  readonly capabilities = { concurrentWriters: false };
+  readonly #writer: Connection;
+  readonly #reader: Connection;
+  readonly #queue: WriteQueue;
+  readonly #busyTimeoutMs: number;
+  #closed = false;
+
+  constructor(options: SqliteEventStoreOptions) {
+    this.#busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    // The writer never waits inside SQLite (see write-lock.ts); readers in WAL mode rarely
+    // wait, and then only briefly.
+    this.#writer = openConnection(options.path, 0);
+    this.#reader =
+      options.path === ':memory:'
+        ? this.#writer
+        : openConnection(options.path, this.#busyTimeoutMs);
+    this.#queue = new WriteQueue(options.path);
+  }
+
+  migrate(): Promise<MigrateResult> {
+    return this.#exclusive(async () => {
+      await beginImmediate(this.#writer, this.#busyTimeoutMs);
+      return migrate(this.#writer);
+    });
+  }
+
+  transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+    return this.#exclusive(async () => {
+      const db = this.#writer;
+      const guard = new TransactionGuard();
+      await beginImmediate(db, this.#busyTimeoutMs);
+      try {
+        const result = await work(createTransaction(db, guard));
+        guard.finish();
+        db.exec('COMMIT');
+        return result;
+      } catch (error) {
+        guard.end();
+        if (db.inTransaction) db.exec('ROLLBACK');
+        throw error;
+      }
+    });
+  }
+
+  readLog(options: ReadLogOptions = {}): Promise<RecordedEvent[]> {
+    return this.#read(() =>
+      readLog(this.#reader, readAfter(options.after), readLimit(options.limit)),
+    );
+  }
+
+  readContext(context: ContextRef, options: ReadContextOptions = {}): Promise<RecordedEvent[]> {
+    return this.#read(() =>
+      readContext(this.#reader, context, options.afterVersion ?? 0, readLimit(options.limit)),
+    );
+  }
+
+  readByType(options: ReadByTypeOptions): Promise<RecordedEvent[]> {
+    return this.#read(() =>
+      readByType(this.#reader, {
+        eventTypes: options.eventTypes,
+        occurredFrom: readInstant(options.occurredFrom, 'occurredFrom'),
+        occurredBefore: readInstant(options.occurredBefore, 'occurredBefore'),
+        after: readAfter(options.after),
+        limit: readLimit(options.limit),
+      }),
+    );
+  }
+
+  getEvent(id: string): Promise<RecordedEvent | undefined> {
+    return this.#read(() => getEvent(this.#reader, id));
+  }
+
+  headPosition(): Promise<Position> {
+    return this.#read(() => headPosition(this.#reader));
+  }
+
+  listEventSchemas(): Promise<RegisteredEventSchema[]> {
+    return this.#read(() => listEventSchemas(this.#reader));
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#queue.release();
+    if (this.#reader !== this.#writer) this.#reader.close();
+    this.#writer.close();
+  }
+
+  #read<T>(read: () => T): Promise<T> {
+    return new Promise((resolve) => {
+      if (this.#closed) throw new StoreClosedError();
+      resolve(read());
+    });
+  }
+
+  /** One writer at a time per file in this process: transactions run one after another. */
+  #exclusive<T>(run: () => Promise<T>): Promise<T> {
+    if (this.#closed) return Promise.reject(new StoreClosedError());
+    return this.#queue.run(run);
+  }
+}
+
+function openConnection(path: string, busyTimeoutMs: number): Connection {
+  const db = new Database(path, { timeout: busyTimeoutMs });
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  return db;
+}
+
+function createTransaction(db: Connection, guard: TransactionGuard): StoreTransaction {
+  return {
+    appendEvents: (events: readonly NewEvent[]) =>
+      guard.run(() => appendEvents(db, prepareBatch(events))),
+    registerContext: (context: ContextRef) => guard.run(() => registerContext(db, context)),
+    registerEventSchema: (registration: EventSchemaRegistration) =>
+      guard.run(() => registerEventSchema(db, registration)),
+  };
+}

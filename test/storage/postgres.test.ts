@@ -1,0 +1,10 @@
+import { describe } from 'vitest';
+import { eventStoreConformance } from '../conformance/event-store-suite.js';
+import { postgresFactory } from '../support/databases.js';
+
+describe.skipIf(postgresFactory.skipReason !== undefined)(
+  `PostgreSQL event store${postgresFactory.skipReason ? ` (SKIPPED: ${postgresFactory.skipReason})` : ''}`,
+  () => {
+    eventStoreConformance(postgresFactory);
+  },
+);
