@@ -4,24 +4,36 @@ import { toIsoInstant } from './map-row.js';
 import { query, type Queryable } from './queryable.js';
 import { translatePostgresError } from './translate-error.js';
 
-// One statement for the whole batch. A context's next version is its expected version, or
-// else its current maximum, plus the event's place among the context's events in the batch.
-// A concurrent writer that took the same version makes the unique key fail; an expected
-// version above the real one makes the foreign key to the previous version fail: either way
-// nothing is written and the caller hears of a conflict.
+// One statement for the whole batch. A context's next version is its current version plus
+// the event's place among the context's events in the batch. An expected version that is not
+// the current one raises a conflict in the database; a concurrent writer that took the same
+// version in the meantime makes the unique key fail. Either way nothing is written.
 const SQL = `INSERT INTO domain_events (id, event_type, schema_version, occurred_at, actor_employee_id,
     context_type, context_id, context_version, payload, idempotency_key, correlation_id, causation_id)
   SELECT e.id, e.event_type, e.schema_version, e.occurred_at, e.actor_employee_id,
     e.context_type, e.context_id,
-    COALESCE(e.expected, (SELECT max(d.context_version) FROM domain_events d
-      WHERE d.context_type = e.context_type AND d.context_id = e.context_id), 0) + e.offset_in_context,
+    CASE WHEN e.expected IS NULL OR e.expected = c.current THEN c.current + e.offset_in_context
+      ELSE pet_context_version_conflict(e.context_type, e.context_id, e.expected, c.current) END,
     e.payload, e.idempotency_key, e.correlation_id, e.causation_id
   FROM unnest($1::uuid[], $2::text[], $3::int[], $4::timestamptz[], $5::text[], $6::text[],
       $7::text[], $8::int[], $9::int[], $10::jsonb[], $11::text[], $12::uuid[], $13::uuid[])
     WITH ORDINALITY AS e(id, event_type, schema_version, occurred_at, actor_employee_id,
       context_type, context_id, expected, offset_in_context, payload, idempotency_key,
       correlation_id, causation_id, n)
+  CROSS JOIN LATERAL (SELECT COALESCE(max(d.context_version), 0) AS current FROM domain_events d
+    WHERE d.context_type = e.context_type AND d.context_id = e.context_id) c
   ORDER BY e.n
+  RETURNING id, position, context_version, recorded_at`;
+
+// The same insert for the common batch of one event, without the cost of array parameters.
+const SINGLE_SQL = `INSERT INTO domain_events (id, event_type, schema_version, occurred_at, actor_employee_id,
+    context_type, context_id, context_version, payload, idempotency_key, correlation_id, causation_id)
+  SELECT $1, $2, $3, $4, $5, $6, $7,
+    CASE WHEN $8::int IS NULL OR $8::int = c.current THEN c.current + 1
+      ELSE pet_context_version_conflict($6, $7, $8::int, c.current) END,
+    $9, $10, $11, $12
+  FROM (SELECT COALESCE(max(d.context_version), 0) AS current FROM domain_events d
+    WHERE d.context_type = $6 AND d.context_id = $7) c
   RETURNING id, position, context_version, recorded_at`;
 
 interface Row {
@@ -48,21 +60,38 @@ export async function appendEvents(
   }
   let rows: Row[];
   try {
-    rows = await query<Row>(db, 'pet_append_events', SQL, [
-      events.map((e) => e.id),
-      events.map((e) => e.eventType),
-      events.map((e) => e.schemaVersion),
-      events.map((e) => e.occurredAt),
-      events.map((e) => e.actorEmployeeId),
-      events.map((e) => e.contextType),
-      events.map((e) => e.contextId),
-      expected,
-      offsets,
-      events.map((e) => e.payloadJson),
-      events.map((e) => e.idempotencyKey),
-      events.map((e) => e.correlationId),
-      events.map((e) => e.causationId),
-    ]);
+    const [single] = events;
+    rows =
+      events.length === 1 && single
+        ? await query<Row>(db, 'pet_append_event', SINGLE_SQL, [
+            single.id,
+            single.eventType,
+            single.schemaVersion,
+            single.occurredAt,
+            single.actorEmployeeId,
+            single.contextType,
+            single.contextId,
+            expected[0],
+            single.payloadJson,
+            single.idempotencyKey,
+            single.correlationId,
+            single.causationId,
+          ])
+        : await query<Row>(db, 'pet_append_events', SQL, [
+            events.map((e) => e.id),
+            events.map((e) => e.eventType),
+            events.map((e) => e.schemaVersion),
+            events.map((e) => e.occurredAt),
+            events.map((e) => e.actorEmployeeId),
+            events.map((e) => e.contextType),
+            events.map((e) => e.contextId),
+            expected,
+            offsets,
+            events.map((e) => e.payloadJson),
+            events.map((e) => e.idempotencyKey),
+            events.map((e) => e.correlationId),
+            events.map((e) => e.causationId),
+          ]);
   } catch (error) {
     throw await translatePostgresError(error, { batch, lookup });
   }

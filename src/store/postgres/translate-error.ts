@@ -42,6 +42,14 @@ export async function translatePostgresError(error: unknown, facts: ErrorFacts):
   if (error.message.startsWith('PET_APPEND_ONLY: ')) {
     return new AppendOnlyViolationError(error.message.slice('PET_APPEND_ONLY: '.length));
   }
+  if (error.message.startsWith('PET_CONTEXT_VERSION_CONFLICT: ')) {
+    const conflict = JSON.parse(error.detail ?? '{}') as Record<string, string | number>;
+    return new ContextVersionConflictError(
+      { type: String(conflict.context_type), id: String(conflict.context_id) },
+      Number(conflict.expected),
+      Number(conflict.actual),
+    );
+  }
   if (facts.context && error.constraint === 'contexts_pkey') {
     return new ContextDuplicateError(facts.context);
   }
@@ -82,7 +90,6 @@ export async function translatePostgresError(error: unknown, facts: ErrorFacts):
         : error;
     }
     case 'domain_events_context_version_key':
-    case 'domain_events_previous_version_fk':
       return versionConflict(batch, detail, facts.lookup) ?? error;
     case 'domain_events_idempotency_key_key': {
       const event = find((e) => e.idempotencyKey ?? '');

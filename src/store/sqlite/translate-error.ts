@@ -6,7 +6,6 @@ import {
   ContextUnresolvedError,
   ContextVersionConflictError,
   EventIdDuplicateError,
-  EventTypeInvalidError,
   EventTypeUnknownError,
   IdempotencyKeyDuplicateError,
   OccurredInFutureError,
@@ -42,9 +41,6 @@ export function translateSqliteError(error: unknown, facts: ErrorFacts): unknown
   if (event && message.includes('domain_events.id')) return new EventIdDuplicateError(event.id);
   if (event && message.includes('domain_events_occurred_at_check')) {
     return new OccurredInFutureError(event.occurredAt, event.eventType);
-  }
-  if (event && message.includes('domain_events_event_type_check')) {
-    return new EventTypeInvalidError(event.eventType);
   }
   if (context && message.includes('contexts.context_type')) {
     return new ContextDuplicateError(context);

@@ -3,9 +3,9 @@
 -- and their schema versions, the registry of resolvable contexts, and consumer checkpoints.
 -- The database enforces the name grammars (CHECK with GLOB), registered type versions, contexts
 -- and actors (foreign keys; the store turns PRAGMA foreign_keys on for every connection),
--- gapless per-context versions (a foreign key to the previous version), unique idempotency
--- keys, and append-only tables (triggers on UPDATE and DELETE). Writers are serialised by
--- SQLite, so log order is position order.
+-- one event per context version and idempotency key (unique keys), and append-only tables
+-- (triggers on UPDATE and DELETE). Writers are serialised by SQLite, so log order is
+-- position order.
 
 CREATE TABLE event_types (
   event_type TEXT NOT NULL PRIMARY KEY
@@ -40,10 +40,8 @@ CREATE TABLE domain_events (
   -- Assigned as max + 1 by the insert: SQLite serialises writers, so positions are gapless
   -- and in commit order.
   position INTEGER NOT NULL CONSTRAINT domain_events_position_key UNIQUE CHECK (position >= 1),
-  event_type TEXT NOT NULL
-    CONSTRAINT domain_events_event_type_check
-    CHECK (length(event_type) <= 100 AND event_type GLOB '[a-z]*.[a-z]*'
-      AND event_type NOT GLOB '*[^a-z0-9_.]*' AND event_type NOT GLOB '*.*.*'),
+  -- Its grammar is checked once, in event_types, which the foreign key below leads to.
+  event_type TEXT NOT NULL,
   schema_version INTEGER NOT NULL,
   occurred_at TEXT NOT NULL
     CHECK (occurred_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9]Z'),
@@ -54,8 +52,6 @@ CREATE TABLE domain_events (
   context_type TEXT NOT NULL,
   context_id TEXT NOT NULL,
   context_version INTEGER NOT NULL CHECK (context_version >= 1),
-  -- NULL for a context's first event; otherwise it must exist (see the foreign key below).
-  previous_context_version INTEGER GENERATED ALWAYS AS (NULLIF(context_version - 1, 0)) STORED,
   payload TEXT NOT NULL
     CONSTRAINT domain_events_payload_check CHECK (json_valid(payload) AND json_type(payload) = 'object'),
   idempotency_key TEXT CHECK (length(idempotency_key) BETWEEN 1 AND 200),
@@ -69,9 +65,6 @@ CREATE TABLE domain_events (
     FOREIGN KEY (context_type, context_id) REFERENCES contexts (context_type, context_id),
   CONSTRAINT domain_events_actor_fk
     FOREIGN KEY (actor_context_type, actor_employee_id) REFERENCES contexts (context_type, context_id),
-  CONSTRAINT domain_events_previous_version_fk
-    FOREIGN KEY (context_type, context_id, previous_context_version)
-    REFERENCES domain_events (context_type, context_id, context_version),
   CONSTRAINT domain_events_occurred_at_check
     CHECK (julianday(occurred_at) <= julianday(recorded_at) + 5.0 / 1440.0)
 ) STRICT;

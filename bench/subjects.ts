@@ -1,0 +1,237 @@
+/**
+ * The two subjects each benchmark compares: PET Events (`ours`) and the raw database doing the
+ * equivalent plain work (`raw`), on the same database in the same run.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { v7 as uuidv7 } from 'uuid';
+import { START, type NewEvent } from '../src/events/types.js';
+import type { EventStore } from '../src/store/event-store.js';
+import { createPostgresEventStore } from '../src/store/postgres/store.js';
+import { createSqliteEventStore } from '../src/store/sqlite/store.js';
+import { timeEntryPayload } from './payload.js';
+import { RAW_COLUMNS, RAW_POSTGRES_DDL, RAW_SQLITE_DDL } from './raw-tables.js';
+
+export const CONTEXTS = 1000;
+const EMPLOYEES = 40;
+
+/** What every scenario needs from a subject. */
+export interface Subject {
+  /** Appends events `from` … `from + count - 1` in one transaction. */
+  append(from: number, count: number): Promise<void>;
+  /** Reads the whole log in order, page by page; resolves to the number of events read. */
+  readAll(): Promise<number>;
+}
+
+/** A database with both subjects set up on it. */
+export interface BenchDatabase {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** `writers` independent handles, as separate processes would hold them. */
+  ours(writers?: number): Promise<Subject[]>;
+  raw(writers?: number): Promise<Subject[]>;
+  close(): Promise<void>;
+}
+
+function newEvent(i: number): NewEvent {
+  return {
+    eventType: 'time_entry.submitted',
+    schemaVersion: 1,
+    context: { type: 'time_entry', id: `TE-${i % CONTEXTS}` },
+    actorEmployeeId: `E-${(i % EMPLOYEES) + 1}`,
+    occurredAt: new Date(),
+    payload: timeEntryPayload(i),
+  };
+}
+
+/** The raw row for event `i`: the caller tracks context versions itself, as plain code would. */
+function rawRow(i: number, versions: Map<number, number>): unknown[] {
+  const context = i % CONTEXTS;
+  const version = (versions.get(context) ?? 0) + 1;
+  versions.set(context, version);
+  return [
+    uuidv7(),
+    'time_entry.submitted',
+    1,
+    new Date().toISOString(),
+    `E-${(i % EMPLOYEES) + 1}`,
+    'time_entry',
+    `TE-${context}`,
+    version,
+    JSON.stringify(timeEntryPayload(i)),
+    null,
+    null,
+    null,
+  ];
+}
+
+async function seed(store: EventStore): Promise<void> {
+  await store.migrate();
+  await store.transaction(async (tx) => {
+    await tx.registerEventSchema({
+      eventType: 'time_entry.submitted',
+      schemaVersion: 1,
+      schema: { type: 'object' },
+      sha256: '0'.repeat(64),
+    });
+    for (let e = 1; e <= EMPLOYEES; e += 1)
+      await tx.registerContext({ type: 'employee', id: `E-${e}` });
+    for (let c = 0; c < CONTEXTS; c += 1)
+      await tx.registerContext({ type: 'time_entry', id: `TE-${c}` });
+  });
+}
+
+function ourSubject(store: EventStore): Subject {
+  return {
+    async append(from, count) {
+      const events = Array.from({ length: count }, (_, k) => newEvent(from + k));
+      await store.transaction((tx) => tx.appendEvents(events));
+    },
+    async readAll() {
+      let read = 0;
+      let after = START;
+      for (;;) {
+        const page = await store.readLog({ after, limit: 1000 });
+        if (page.length === 0) return read;
+        read += page.length;
+        after = page[page.length - 1]!.position;
+      }
+    },
+  };
+}
+
+/** PostgreSQL: a fresh schema holding both domain_events and raw_events. */
+export async function openPostgresBench(connectionString: string): Promise<BenchDatabase> {
+  const schema = `pet_bench_${process.pid}`;
+  const admin = new pg.Client({ connectionString });
+  await admin.connect();
+  await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  await admin.query(`SET search_path = ${schema}`);
+  await admin.query(RAW_POSTGRES_DDL);
+  const stores: EventStore[] = [];
+  const pools: pg.Pool[] = [];
+  const first = createPostgresEventStore({ connectionString, schema });
+  stores.push(first);
+  await seed(first);
+  const versions = new Map<number, number>();
+  const insertSql = (rows: number) =>
+    `INSERT INTO raw_events (${RAW_COLUMNS.join(', ')}) VALUES ${Array.from(
+      { length: rows },
+      (_, r) => `(${RAW_COLUMNS.map((_, c) => `$${r * RAW_COLUMNS.length + c + 1}`).join(', ')})`,
+    ).join(', ')}`;
+  return {
+    dialect: 'postgres',
+    async ours(writers = 1) {
+      return [
+        first,
+        ...Array.from({ length: writers - 1 }, () => {
+          const store = createPostgresEventStore({ connectionString, schema });
+          stores.push(store);
+          return store;
+        }),
+      ].map(ourSubject);
+    },
+    async raw(writers = 1) {
+      return Array.from({ length: writers }, () => {
+        const pool = new pg.Pool({
+          connectionString,
+          options: `-c TimeZone=UTC -c search_path=${schema}`,
+        });
+        pools.push(pool);
+        const subject: Subject = {
+          async append(from, count) {
+            const client = await pool.connect();
+            try {
+              await client.query('BEGIN');
+              const values = Array.from({ length: count }, (_, k) =>
+                rawRow(from + k, versions),
+              ).flat();
+              await client.query({ name: `raw_insert_${count}`, text: insertSql(count), values });
+              await client.query('COMMIT');
+            } finally {
+              client.release();
+            }
+          },
+          async readAll() {
+            let read = 0;
+            let after = '0';
+            for (;;) {
+              const { rows } = await pool.query<{ position: string }>({
+                name: 'raw_read',
+                text: 'SELECT * FROM raw_events WHERE position > $1 ORDER BY position LIMIT 1000',
+                values: [after],
+              });
+              if (rows.length === 0) return read;
+              read += rows.length;
+              after = rows[rows.length - 1]!.position;
+            }
+          },
+        };
+        return subject;
+      });
+    },
+    async close() {
+      await Promise.all([...stores.map((s) => s.close()), ...pools.map((p) => p.end())]);
+      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+      await admin.end();
+    },
+  };
+}
+
+/** SQLite: two files in one temp folder, same pragmas (WAL, synchronous FULL). */
+export async function openSqliteBench(): Promise<BenchDatabase> {
+  const folder = mkdtempSync(join(tmpdir(), 'pet-bench-'));
+  const store = createSqliteEventStore({ path: join(folder, 'pet.db') });
+  await seed(store);
+  const raw = new Database(join(folder, 'raw.db'));
+  raw.pragma('journal_mode = WAL');
+  raw.pragma('synchronous = FULL');
+  raw.exec(RAW_SQLITE_DDL);
+  const insert = raw.prepare(
+    `INSERT INTO raw_events (position, ${RAW_COLUMNS.join(', ')}) VALUES (?, ${RAW_COLUMNS.map(() => '?').join(', ')})`,
+  );
+  const read = raw.prepare(
+    'SELECT * FROM raw_events WHERE position > ? ORDER BY position LIMIT 1000',
+  );
+  const versions = new Map<number, number>();
+  let position = 0;
+  const rawSubject: Subject = {
+    async append(from, count) {
+      raw.exec('BEGIN IMMEDIATE');
+      for (let k = 0; k < count; k += 1) {
+        position += 1;
+        insert.run(position, ...rawRow(from + k, versions));
+      }
+      raw.exec('COMMIT');
+    },
+    async readAll() {
+      let total = 0;
+      let after = 0;
+      for (;;) {
+        const rows = read.all(after) as { position: number; payload: string }[];
+        if (rows.length === 0) return total;
+        // Plain code needs the payload as an object too.
+        for (const row of rows) JSON.parse(row.payload);
+        total += rows.length;
+        after = rows[rows.length - 1]!.position;
+      }
+    },
+  };
+  return {
+    dialect: 'sqlite',
+    async ours() {
+      return [ourSubject(store)];
+    },
+    async raw() {
+      return [rawSubject];
+    },
+    async close() {
+      await store.close();
+      raw.close();
+      rmSync(folder, { recursive: true, force: true });
+    },
+  };
+}
