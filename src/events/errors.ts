@@ -238,3 +238,8 @@ export class DatabaseBusyError extends PetError {
     super(`Database busy: another process held the write lock for more than ${waitedMs} ms`);
   }
 }
+
+/** A command line that cannot be carried out as written. */
+export class CliUsageError extends PetError {
+  readonly code = 'PET_CLI_USAGE';
+}

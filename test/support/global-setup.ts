@@ -1,5 +1,6 @@
 /**
- * Says loudly, before and after the run, when the PostgreSQL suites are skipped.
+ * Says loudly, before and after the run, when the PostgreSQL suites are skipped, and prints
+ * the plain summary line last.
  */
 const WARNING = [
   '',
@@ -14,5 +15,7 @@ export default function setup(): () => void {
   if (skipped) console.warn(WARNING);
   return () => {
     if (skipped) console.warn(WARNING);
+    const summary = (globalThis as { petTestSummary?: string }).petTestSummary;
+    if (summary) process.stdout.write(`${summary}\n`);
   };
 }

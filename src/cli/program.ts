@@ -1,0 +1,66 @@
+/**
+ * `pet-events`: the command line. Every command takes `--db URL` (or `PET_DB`), prints JSON
+ * with `--json`, and exits non-zero on failure with the error's stable code.
+ */
+import { Command } from 'commander';
+import { DEFAULT_DATABASE_URL, openEventStore } from '../store/open-event-store.js';
+import type { EventStore } from '../store/event-store.js';
+import { demoCommand } from './commands/demo.js';
+import { eventsCommand } from './commands/events.js';
+import { migrateCommand } from './commands/migrate.js';
+import { processOutput, reportError, type Output } from './output.js';
+
+/** Builds the program; `main` runs it. Separate so tests can drive it with their own output. */
+export function buildProgram(output: Output = processOutput): Command {
+  const program = new Command('pet-events')
+    .description('PET Events: the append-only, versioned domain event log of PET')
+    .option(
+      '--db <url>',
+      'database: sqlite:PATH or postgres://…',
+      process.env.PET_DB ?? DEFAULT_DATABASE_URL,
+    )
+    .option('--json', 'print JSON', false)
+    .showHelpAfterError()
+    .configureOutput({
+      writeOut: (s) => output.out(s.trimEnd()),
+      writeErr: (s) => output.err(s.trimEnd()),
+    });
+
+  const withStore =
+    <A extends unknown[]>(run: (store: EventStore, json: boolean, ...args: A) => Promise<void>) =>
+    async (...args: A): Promise<void> => {
+      const { db, json } = program.opts<{ db: string; json: boolean }>();
+      let store: EventStore | undefined;
+      try {
+        store = openEventStore(db);
+        await run(store, json, ...args);
+      } catch (error) {
+        process.exitCode = reportError(output, error, json);
+      } finally {
+        await store?.close();
+      }
+    };
+
+  program
+    .command('migrate')
+    .description('apply pending schema migrations (running it twice is a no-op)')
+    .action(withStore((store, json) => migrateCommand(store, output, json)));
+
+  program
+    .command('demo')
+    .description('migrate, record a short demo ticket story once, and print the log')
+    .action(withStore((store) => demoCommand(store, output)));
+
+  program
+    .command('events')
+    .description('print the log in global order')
+    .option('--after <position>', 'start after this position', '0')
+    .option('--limit <n>', 'at most this many events (1 to 10000)', '100')
+    .action(
+      withStore((store, json, options: { after: string; limit: string }) =>
+        eventsCommand(store, output, { ...options, json }),
+      ),
+    );
+
+  return program;
+}

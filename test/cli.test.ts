@@ -1,0 +1,68 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildProgram } from '../src/cli/program.js';
+
+describe('pet-events command line', () => {
+  let folder: string;
+  let lines: { out: string[]; err: string[] };
+
+  beforeEach(() => {
+    folder = mkdtempSync(join(tmpdir(), 'pet-cli-'));
+    lines = { out: [], err: [] };
+    process.exitCode = undefined;
+  });
+  afterEach(() => {
+    rmSync(folder, { recursive: true, force: true });
+    process.exitCode = undefined;
+  });
+
+  async function run(...args: string[]): Promise<void> {
+    const program = buildProgram({ out: (l) => lines.out.push(l), err: (l) => lines.err.push(l) });
+    await program.parseAsync([
+      'node',
+      'pet-events',
+      '--db',
+      `sqlite:${join(folder, 'pet.db')}`,
+      ...args,
+    ]);
+  }
+
+  it('migrates once, then finds nothing to do', async () => {
+    await run('migrate');
+    expect(lines.out).toEqual(['Applied migration 0001 event-log']);
+    await run('migrate');
+    expect(lines.out.at(-1)).toBe('Database is up to date (migration 1).');
+    expect(process.exitCode).toBeUndefined();
+  });
+
+  it('records the demo story once and prints the log as JSON', async () => {
+    await run('demo');
+    await run('demo');
+    expect(lines.out.filter((l) => l.startsWith('Recorded'))).toHaveLength(1);
+    lines.out = [];
+    await run('--json', 'events', '--after', '1');
+    const events = lines.out.map((l) => JSON.parse(l) as { position: string; event_type: string });
+    expect(events.map((e) => [e.position, e.event_type])).toEqual([
+      ['2', 'ticket.status_changed'],
+      ['3', 'ticket.status_changed'],
+    ]);
+  });
+
+  it('exits non-zero with the error code on failure', async () => {
+    await run('migrate');
+    await run('events', '--after', '42');
+    expect(process.exitCode).toBe(1);
+    expect(lines.err).toEqual(['error [PET_POSITION_UNKNOWN]: Position not in the log: 42']);
+    await run('--json', 'events', '--limit', 'lots');
+    expect(JSON.parse(lines.err.at(-1) ?? '')).toMatchObject({ error: { code: 'PET_CLI_USAGE' } });
+  });
+
+  it('refuses a database URL it cannot read', async () => {
+    const program = buildProgram({ out: (l) => lines.out.push(l), err: (l) => lines.err.push(l) });
+    await program.parseAsync(['node', 'pet-events', '--db', 'mysql://x', 'migrate']);
+    expect(process.exitCode).toBe(1);
+    expect(lines.err[0]).toMatch(/^error \[PET_DATABASE_URL_INVALID\]/);
+  });
+});
