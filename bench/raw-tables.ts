@@ -1,31 +1,14 @@
 /**
  * The baseline: a plain table with the same columns and indexes as domain_events, but no
- * triggers, no foreign keys and no checks.
+ * triggers and no foreign keys.
  */
-export const RAW_POSTGRES_DDL = `
-CREATE TABLE raw_events (
-  position bigint GENERATED ALWAYS AS IDENTITY,
-  id uuid NOT NULL PRIMARY KEY,
-  event_type text NOT NULL,
-  schema_version integer NOT NULL,
-  occurred_at timestamptz NOT NULL,
-  recorded_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', clock_timestamp()),
-  actor_employee_id text,
-  actor_context_type text NOT NULL DEFAULT 'employee',
-  context_type text NOT NULL,
-  context_id text NOT NULL,
-  context_version integer NOT NULL,
-  payload jsonb NOT NULL,
-  idempotency_key text,
-  correlation_id uuid,
-  causation_id uuid,
-  transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
-  UNIQUE (position),
-  UNIQUE (context_type, context_id, context_version),
-  UNIQUE (idempotency_key)
-);
-CREATE INDEX raw_events_log_order_idx ON raw_events (transaction_id, position);
-CREATE INDEX raw_events_type_occurred_idx ON raw_events (event_type, occurred_at);`;
+/**
+ * PostgreSQL: a copy of domain_events as the migration defines it (columns, collations,
+ * defaults, CHECK constraints, indexes), which by LIKE's rules has no triggers and no
+ * foreign keys.
+ */
+export const RAW_POSTGRES_DDL = `CREATE TABLE raw_events (LIKE domain_events
+  INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS INCLUDING INDEXES)`;
 
 export const RAW_SQLITE_DDL = `
 CREATE TABLE raw_events (

@@ -110,12 +110,12 @@ export async function openPostgresBench(connectionString: string): Promise<Bench
   await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
   await admin.query(`CREATE SCHEMA ${schema}`);
   await admin.query(`SET search_path = ${schema}`);
-  await admin.query(RAW_POSTGRES_DDL);
   const stores: EventStore[] = [];
   const pools: pg.Pool[] = [];
   const first = createPostgresEventStore({ connectionString, schema });
   stores.push(first);
   await seed(first);
+  await admin.query(RAW_POSTGRES_DDL);
   const versions = new Map<number, number>();
   const insertSql = (rows: number) =>
     `INSERT INTO raw_events (${RAW_COLUMNS.join(', ')}) VALUES ${Array.from(

@@ -13,7 +13,7 @@ function sourceFiles(folder: string): string[] {
 describe('docs/errors.md', () => {
   const documented = [
     ...readFileSync('docs/errors.md', 'utf8').matchAll(
-      /^\| `(PET_[A-Z_]+)` \| `?(\w+|\(any other error\))`? \|/gm,
+      /^\|\s*`(PET_[A-Z_]+)`\s*\|\s*`?(\w+|\(any other error\))`?\s*\|/gm,
     ),
   ];
 

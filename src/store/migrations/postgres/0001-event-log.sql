@@ -4,6 +4,7 @@
 -- The database enforces the name grammars (CHECK), registered type versions, contexts and
 -- actors (foreign keys), one event per context version and idempotency key (unique keys),
 -- and append-only tables (triggers on UPDATE, DELETE and TRUNCATE).
+-- Names and ids compare byte by byte (COLLATE "C"), as on SQLite, whatever the database's locale.
 -- Log order is (transaction_id, position): readers only read below the oldest running
 -- transaction, so an event that commits late is never skipped (docs/storage.md).
 
@@ -27,14 +28,14 @@ END
 $$;
 
 CREATE TABLE event_types (
-  event_type text PRIMARY KEY
+  event_type text COLLATE "C" PRIMARY KEY
     CONSTRAINT event_types_event_type_check
     CHECK (length(event_type) <= 100 AND event_type ~ '^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$'),
   registered_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', clock_timestamp())
 );
 
 CREATE TABLE event_schema_versions (
-  event_type text NOT NULL REFERENCES event_types (event_type),
+  event_type text COLLATE "C" NOT NULL REFERENCES event_types (event_type),
   schema_version integer NOT NULL CONSTRAINT event_schema_versions_version_check CHECK (schema_version >= 1),
   schema jsonb NOT NULL CHECK (jsonb_typeof(schema) = 'object'),
   schema_sha256 text NOT NULL CHECK (schema_sha256 ~ '^[0-9a-f]{64}$'),
@@ -43,10 +44,10 @@ CREATE TABLE event_schema_versions (
 );
 
 CREATE TABLE contexts (
-  context_type text NOT NULL
+  context_type text COLLATE "C" NOT NULL
     CONSTRAINT contexts_context_type_check
     CHECK (length(context_type) <= 64 AND context_type ~ '^[a-z][a-z0-9_]*$'),
-  context_id text NOT NULL
+  context_id text COLLATE "C" NOT NULL
     CONSTRAINT contexts_context_id_check
     CHECK (length(context_id) BETWEEN 1 AND 200 AND context_id !~ '[\x01-\x1f\x7f]'),
   registered_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', clock_timestamp()),
@@ -57,18 +58,18 @@ CREATE TABLE domain_events (
   position bigint GENERATED ALWAYS AS IDENTITY,
   id uuid NOT NULL,
   -- Its grammar is checked once, in event_types, which the foreign key below leads to.
-  event_type text NOT NULL,
+  event_type text COLLATE "C" NOT NULL,
   schema_version integer NOT NULL,
   occurred_at timestamptz NOT NULL,
   recorded_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', clock_timestamp()),
-  actor_employee_id text,
+  actor_employee_id text COLLATE "C",
   -- Always 'employee': lets a foreign key say "a non-null actor is a registered employee".
-  actor_context_type text NOT NULL DEFAULT 'employee' CHECK (actor_context_type = 'employee'),
-  context_type text NOT NULL,
-  context_id text NOT NULL,
+  actor_context_type text COLLATE "C" NOT NULL DEFAULT 'employee' CHECK (actor_context_type = 'employee'),
+  context_type text COLLATE "C" NOT NULL,
+  context_id text COLLATE "C" NOT NULL,
   context_version integer NOT NULL CHECK (context_version >= 1),
   payload jsonb NOT NULL CONSTRAINT domain_events_payload_check CHECK (jsonb_typeof(payload) = 'object'),
-  idempotency_key text CHECK (length(idempotency_key) BETWEEN 1 AND 200),
+  idempotency_key text COLLATE "C" CHECK (length(idempotency_key) BETWEEN 1 AND 200),
   correlation_id uuid,
   causation_id uuid,
   -- The appending transaction; log order is (transaction_id, position).
@@ -90,7 +91,7 @@ CREATE INDEX domain_events_log_order_idx ON domain_events (transaction_id, posit
 CREATE INDEX domain_events_type_occurred_idx ON domain_events (event_type, occurred_at);
 
 CREATE TABLE consumer_checkpoints (
-  consumer_name text PRIMARY KEY
+  consumer_name text COLLATE "C" PRIMARY KEY
     CONSTRAINT consumer_checkpoints_name_check
     CHECK (length(consumer_name) BETWEEN 1 AND 100 AND consumer_name ~ '^[a-z][a-z0-9_.-]*$'),
   -- NULL: nothing consumed yet. Otherwise the last event handled.
