@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /**
  * The baseline: a plain table with the same columns and indexes as domain_events, but no
  * triggers and no foreign keys.
@@ -10,27 +12,22 @@
 export const RAW_POSTGRES_DDL = `CREATE TABLE raw_events (LIKE domain_events
   INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS INCLUDING INDEXES)`;
 
-export const RAW_SQLITE_DDL = `
-CREATE TABLE raw_events (
-  id TEXT NOT NULL PRIMARY KEY,
-  position INTEGER NOT NULL UNIQUE,
-  event_type TEXT NOT NULL,
-  schema_version INTEGER NOT NULL,
-  occurred_at TEXT NOT NULL,
-  recorded_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
-  actor_employee_id TEXT,
-  actor_context_type TEXT NOT NULL DEFAULT 'employee',
-  context_type TEXT NOT NULL,
-  context_id TEXT NOT NULL,
-  context_version INTEGER NOT NULL,
-  payload TEXT NOT NULL,
-  idempotency_key TEXT,
-  correlation_id TEXT,
-  causation_id TEXT,
-  UNIQUE (context_type, context_id, context_version),
-  UNIQUE (idempotency_key)
-) STRICT;
-CREATE INDEX raw_events_type_occurred_idx ON raw_events (event_type, occurred_at);`;
+/**
+ * SQLite: domain_events as migration 0001 defines it (columns, CHECK constraints, indexes),
+ * renamed, with its foreign keys taken out; triggers are separate statements and not copied.
+ */
+export const RAW_SQLITE_DDL = (() => {
+  const migration = readFileSync(
+    new URL('../src/store/migrations/sqlite/0001-event-log.sql', import.meta.url),
+    'utf8',
+  );
+  const table = /CREATE TABLE domain_events \([\s\S]*?\) STRICT;/.exec(migration)?.[0] ?? '';
+  const indexes = migration.match(/CREATE INDEX domain_events_\w+ ON domain_events [^;]*;/g) ?? [];
+  const withoutForeignKeys = table
+    .replace(/,\s*CONSTRAINT \w+_fk\s+FOREIGN KEY \([^)]*\) REFERENCES \w+ \([^)]*\)/g, '')
+    .replace(/CONSTRAINT domain_events_/g, 'CONSTRAINT raw_events_');
+  return [withoutForeignKeys, ...indexes].join('\n').replace(/domain_events/g, 'raw_events');
+})();
 
 /** The raw insert's columns, in parameter order. */
 export const RAW_COLUMNS = [

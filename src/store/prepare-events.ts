@@ -2,10 +2,10 @@
  * Checks and normalises new events before any SQL is sent, so both adapters reject malformed
  * input with the same codes. The database enforces the same rules again.
  */
-import { v7 as uuidv7 } from 'uuid';
 import { ContextInvalidError, EventInvalidError, EventTypeInvalidError } from '../events/errors.js';
+import { newEventId } from '../events/ids.js';
 import { isContextId, isContextTypeName, isEventTypeName } from '../events/names.js';
-import type { ContextRef, NewEvent } from '../events/types.js';
+import type { ContextRef, JsonObject, NewEvent } from '../events/types.js';
 
 /** A new event, checked and ready for an insert. */
 export interface PreparedEvent {
@@ -14,6 +14,8 @@ export interface PreparedEvent {
   readonly schemaVersion: number;
   readonly contextType: string;
   readonly contextId: string;
+  /** The payload as the caller gave it, and as JSON. */
+  readonly payload: JsonObject;
   readonly payloadJson: string;
   readonly occurredAt: string;
   readonly actorEmployeeId: string | null;
@@ -107,11 +109,12 @@ function prepareEvent(event: NewEvent, now: Date): PreparedEvent {
   }
   checkContext(event.context);
   return {
-    id: event.id === undefined ? uuidv7() : checkUuid(event.id, 'id'),
+    id: event.id === undefined ? newEventId() : checkUuid(event.id, 'id'),
     eventType: event.eventType,
     schemaVersion: event.schemaVersion,
     contextType: event.context.type,
     contextId: event.context.id,
+    payload: event.payload,
     payloadJson: serialisePayload(event.payload),
     occurredAt: normaliseInstant(event.occurredAt ?? now, 'occurredAt'),
     actorEmployeeId: optionalText(event.actorEmployeeId, 'actorEmployeeId'),
@@ -171,7 +174,8 @@ function serialisePayload(payload: unknown): string {
   }
   // PostgreSQL's jsonb cannot hold U+0000; refuse it on both databases alike.
   if (json.includes('\\u0000')) throw new EventInvalidError('payload', 'must not contain U+0000');
-  if (Buffer.byteLength(json) > MAX_PAYLOAD_BYTES) {
+  // A UTF-16 code unit is at most 3 bytes of UTF-8: most payloads need no byte count.
+  if (json.length * 3 > MAX_PAYLOAD_BYTES && Buffer.byteLength(json) > MAX_PAYLOAD_BYTES) {
     throw new EventInvalidError('payload', `must be at most ${MAX_PAYLOAD_BYTES} bytes of JSON`);
   }
   return json;

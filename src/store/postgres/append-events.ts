@@ -109,7 +109,7 @@ export async function appendEvents(
       occurredAt: event.occurredAt,
       recordedAt: toIsoInstant(row.recorded_at),
       actorEmployeeId: event.actorEmployeeId,
-      payload: JSON.parse(event.payloadJson) as RecordedEvent['payload'],
+      payload: event.payload,
       idempotencyKey: event.idempotencyKey,
       correlationId: event.correlationId,
       causationId: event.causationId,
