@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { ContextVersionConflictError } from '../../events/errors.js';
 import type { EventId, Position, RecordedEvent } from '../../events/types.js';
 import type { PreparedBatch } from '../prepare-events.js';
-import { prepared } from './prepared.js';
+import { prepared } from './queryable.js';
 import { translateSqliteError } from './translate-error.js';
 
 const CURRENT_VERSION_SQL = `SELECT COALESCE(MAX(context_version), 0) FROM domain_events

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { toPosition, type Position } from '../../events/types.js';
-import { prepared } from './prepared.js';
+import { prepared } from './queryable.js';
 
 const SQL = 'SELECT COALESCE(MAX(position), 0) FROM domain_events';
 

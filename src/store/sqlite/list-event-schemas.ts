@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { JsonObject } from '../../events/types.js';
 import type { RegisteredEventSchema } from '../event-store.js';
-import { prepared } from './prepared.js';
+import { prepared } from './queryable.js';
 
 const SQL = `SELECT event_type, schema_version, schema, schema_sha256, registered_at
   FROM event_schema_versions ORDER BY event_type, schema_version`;

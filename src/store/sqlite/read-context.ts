@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { ContextRef, RecordedEvent } from '../../events/types.js';
 import { EVENT_COLUMNS } from './map-row.js';
-import { queryEvents } from './read-events.js';
+import { queryEvents } from './queryable.js';
 
 const SQL = `SELECT ${EVENT_COLUMNS} FROM domain_events
   WHERE context_type = ? AND context_id = ? AND context_version > ?

@@ -2,8 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { PositionUnknownError } from '../../events/errors.js';
 import type { RecordedEvent } from '../../events/types.js';
 import { EVENT_COLUMNS } from './map-row.js';
-import { prepared } from './prepared.js';
-import { queryEvents } from './read-events.js';
+import { prepared, queryEvents } from './queryable.js';
 
 // SQLite serialises writers, so position order is commit order: a reader never meets a gap
 // that a slower transaction fills later.

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { ContextRef } from '../../events/types.js';
 import { checkContext } from '../prepare-events.js';
-import { prepared } from './prepared.js';
+import { prepared } from './queryable.js';
 import { translateSqliteError } from './translate-error.js';
 
 const SQL = 'INSERT INTO contexts (context_type, context_id) VALUES (?, ?)';

@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3';
 import { SchemaVersionChangedError } from '../../events/errors.js';
 import type { EventSchemaRegistration } from '../event-store.js';
 import { checkSchemaRegistration } from '../schema-registration.js';
-import { prepared } from './prepared.js';
+import { prepared } from './queryable.js';
 
 /** Registers a schema version (and its type); `unchanged` if already registered alike. */
 export function registerEventSchema(

@@ -13,7 +13,7 @@ import {
 } from '../../events/errors.js';
 import type { ContextRef } from '../../events/types.js';
 import type { PreparedEvent } from '../prepare-events.js';
-import { prepared } from './prepared.js';
+import { prepared } from './queryable.js';
 
 /** What the failing statement was doing, to name the offending value. */
 export interface ErrorFacts {

@@ -1,4 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
+import type { RecordedEvent } from '../../events/types.js';
+import { mapEventRow, type EventRow } from './map-row.js';
 
 const caches = new WeakMap<Database, Map<string, Statement>>();
 
@@ -15,4 +17,17 @@ export function prepared(db: Database, sql: string): Statement {
     cache.set(sql, statement);
   }
   return statement;
+}
+
+/** Runs a query selecting `EVENT_COLUMNS` and maps its rows. */
+export function queryEvents(
+  db: Database,
+  sql: string,
+  params: readonly unknown[],
+): RecordedEvent[] {
+  const rows = prepared(db, sql)
+    .raw(true)
+    .safeIntegers(true)
+    .all(...params) as EventRow[];
+  return rows.map(mapEventRow);
 }
