@@ -7,7 +7,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
+import { Type } from '@sinclair/typebox';
 import { newEventId } from '../src/events/ids.js';
+import {
+  Code,
+  defineContract,
+  Instant,
+  Minutes,
+  Payload,
+  Reference,
+} from '../src/registry/contract.js';
 import { START, type NewEvent } from '../src/events/types.js';
 import type { EventStore } from '../src/store/event-store.js';
 import { createPostgresEventStore } from '../src/store/postgres/store.js';
@@ -17,6 +26,27 @@ import { RAW_COLUMNS, RAW_POSTGRES_DDL, RAW_SQLITE_DDL } from './raw-tables.js';
 
 export const CONTEXTS = 1000;
 const EMPLOYEES = 40;
+const PROJECTS = 25;
+
+/** The contract the benchmark's events follow: validation and reference checks stay on. */
+const TimeEntrySubmitted = defineContract({
+  eventType: 'time_entry.submitted',
+  schemaVersion: 1,
+  schema: Payload({
+    time_entry_id: Type.String({ maxLength: 50 }),
+    employee_id: Reference('employee'),
+    project_id: Reference('project'),
+    ticket_id: Type.Union([Reference('ticket'), Type.Null()]),
+    started_at: Instant(),
+    ended_at: Instant(),
+    minutes: Minutes({ minimum: 1 }),
+    billable: Type.Boolean(),
+    work_type: Code('project', 'support', 'internal'),
+    description_ref: Type.String({ maxLength: 50 }),
+    submitted_via: Code('timesheet', 'timer', 'import'),
+    timesheet_week: Type.String({ pattern: '^[0-9]{4}-W[0-9]{2}$' }),
+  }),
+});
 
 /** What every scenario needs from a subject. */
 export interface Subject {
@@ -72,13 +102,14 @@ async function seed(store: EventStore): Promise<void> {
   await store.migrate();
   await store.transaction(async (tx) => {
     await tx.registerEventSchema({
-      eventType: 'time_entry.submitted',
-      schemaVersion: 1,
-      schema: { type: 'object' },
-      sha256: '0'.repeat(64),
+      eventType: TimeEntrySubmitted.eventType,
+      schemaVersion: TimeEntrySubmitted.schemaVersion,
+      schema: TimeEntrySubmitted.document,
     });
     for (let e = 1; e <= EMPLOYEES; e += 1)
       await tx.registerContext({ type: 'employee', id: `E-${e}` });
+    for (let p = 1; p <= PROJECTS; p += 1)
+      await tx.registerContext({ type: 'project', id: `P-${p}` });
     for (let c = 0; c < CONTEXTS; c += 1)
       await tx.registerContext({ type: 'time_entry', id: `TE-${c}` });
   });

@@ -8,6 +8,13 @@ import type { EventStore } from '../store/event-store.js';
 import { demoCommand } from './commands/demo.js';
 import { eventsCommand } from './commands/events.js';
 import { migrateCommand } from './commands/migrate.js';
+import {
+  schemasCheckCommand,
+  schemasDeprecateCommand,
+  schemasExportCommand,
+  schemasListCommand,
+  schemasShowCommand,
+} from './commands/schemas.js';
 import { processOutput, reportError, type Output } from './output.js';
 
 /** Builds the program; `main` runs it. Separate so tests can drive it with their own output. */
@@ -59,6 +66,44 @@ export function buildProgram(output: Output = processOutput): Command {
     .action(
       withStore((store, json, options: { after: string; limit: string }) =>
         eventsCommand(store, output, { ...options, json }),
+      ),
+    );
+
+  const schemas = program.command('schemas').description('the registry of event contracts');
+  schemas
+    .command('list')
+    .description('every registered schema version')
+    .action(withStore((store, json) => schemasListCommand(store, output, json)));
+  schemas
+    .command('show <type>')
+    .description("one version's JSON Schema (default: the latest)")
+    .option('--version <n>', 'the schema version')
+    .action(
+      withStore((store, _json, eventType: string, options: { version?: string }) =>
+        schemasShowCommand(store, output, eventType, options.version),
+      ),
+    );
+  schemas
+    .command('check')
+    .description("compare the code's contracts with the registry; exit 1 on any drift")
+    .action(withStore((store, json) => schemasCheckCommand(store, output, json)));
+  schemas
+    .command('export <dir>')
+    .description('write one JSON Schema document per registered version')
+    .option('--base-uri <uri>', "base of each document's $id (its CloudEvents dataschema)")
+    .action(
+      withStore((store, _json, directory: string, options: { baseUri?: string }) =>
+        schemasExportCommand(store, output, directory, options.baseUri),
+      ),
+    );
+  schemas
+    .command('deprecate <type>')
+    .description('close a schema version for new events (its events stay readable)')
+    .requiredOption('--version <n>', 'the schema version')
+    .requiredOption('--reason <text>', 'why it is closed')
+    .action(
+      withStore((store, _json, eventType: string, options: { version: string; reason: string }) =>
+        schemasDeprecateCommand(store, output, eventType, options),
       ),
     );
 

@@ -243,3 +243,72 @@ export class DatabaseBusyError extends PetError {
 export class CliUsageError extends PetError {
   readonly code = 'PET_CLI_USAGE';
 }
+
+/** A payload does not match the schema version it declares. */
+export class PayloadInvalidError extends PetError {
+  readonly code = 'PET_PAYLOAD_INVALID';
+  constructor(
+    readonly eventType: string,
+    readonly schemaVersion: number,
+    readonly violations: readonly { readonly pointer: string; readonly message: string }[],
+  ) {
+    super(
+      `Payload invalid for ${eventType} v${schemaVersion}: ${violations
+        .map((v) => `${v.pointer || '/'} ${v.message}`)
+        .join('; ')}`,
+    );
+  }
+}
+
+/** A reference field of a payload names a context that is not registered. */
+export class ReferenceUnresolvedError extends PetError {
+  readonly code = 'PET_REFERENCE_UNRESOLVED';
+  constructor(
+    readonly pointer: string,
+    readonly context: ContextRef,
+    readonly eventType: string,
+  ) {
+    super(
+      `Reference not resolvable: ${pointer} names ${formatContext(context)}, which is not registered (event ${eventType})`,
+    );
+  }
+}
+
+/** A schema version is closed for new events; its stored events stay readable. */
+export class SchemaVersionDeprecatedError extends PetError {
+  readonly code = 'PET_SCHEMA_VERSION_DEPRECATED';
+  constructor(
+    readonly eventType: string,
+    readonly schemaVersion: number,
+  ) {
+    super(`Schema version closed for new events: ${eventType} v${schemaVersion} is deprecated`);
+  }
+}
+
+/** A contract invites non-factual payloads; each finding names its rule and schema path. */
+export class ContractLintError extends PetError {
+  readonly code = 'PET_CONTRACT_LINT';
+  constructor(
+    readonly eventType: string,
+    readonly schemaVersion: number,
+    readonly findings: readonly {
+      readonly rule: string;
+      readonly path: string;
+      readonly message: string;
+    }[],
+  ) {
+    super(
+      `Contract rejected: ${eventType} v${schemaVersion}: ${findings
+        .map((f) => `[${f.rule}] ${f.path || '/'} ${f.message}`)
+        .join('; ')}`,
+    );
+  }
+}
+
+/** The code's contracts and the database's registry disagree. */
+export class SchemaDriftError extends PetError {
+  readonly code = 'PET_SCHEMA_DRIFT';
+  constructor(readonly drift: readonly string[]) {
+    super(`Schema registry drift: ${drift.join('; ')}`);
+  }
+}

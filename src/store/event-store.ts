@@ -11,17 +11,27 @@ export interface StoreCapabilities {
   readonly concurrentWriters: boolean;
 }
 
-/** A schema version to register: the schema document and its canonical sha256. */
+/** A schema version to register: its JSON Schema document. */
 export interface EventSchemaRegistration {
   readonly eventType: string;
   readonly schemaVersion: number;
   readonly schema: JsonObject;
-  readonly sha256: string;
+}
+
+/** A schema version to close for new events. */
+export interface EventSchemaDeprecation {
+  readonly eventType: string;
+  readonly schemaVersion: number;
+  readonly reason: string;
 }
 
 /** A registered schema version as stored. */
 export interface RegisteredEventSchema extends EventSchemaRegistration {
+  /** The sha256 of the schema's canonical JSON (RFC 8785). */
+  readonly sha256: string;
   readonly registeredAt: string;
+  /** When the version was closed for new events; `null` while it is open. */
+  readonly deprecatedAt: string | null;
 }
 
 /** Options for reading the log in global order. */
@@ -54,14 +64,21 @@ export interface ReadByTypeOptions {
 /** The operations that run inside a transaction. */
 export interface StoreTransaction {
   /**
-   * Appends a batch of events. Either every event is recorded or the transaction is unusable
-   * and rolls back: an append never half-applies.
+   * Appends a batch of events. Each payload is validated against exactly the schema version
+   * it declares, every reference it declares must name a registered context, and a
+   * deprecated version is refused. Either every event is recorded or the transaction is
+   * unusable and rolls back: an append never half-applies.
    */
   appendEvents(events: readonly NewEvent[]): Promise<RecordedEvent[]>;
   /** Adds a context to the registry so events can name it. */
   registerContext(context: ContextRef): Promise<void>;
-  /** Registers a schema version; `unchanged` if it is registered with the same sha256. */
+  /**
+   * Registers a schema version; `unchanged` if it is registered with the same canonical
+   * schema. A different schema for a registered version fails with PET_SCHEMA_VERSION_CHANGED.
+   */
   registerEventSchema(schema: EventSchemaRegistration): Promise<'registered' | 'unchanged'>;
+  /** Closes a schema version for new events; `unchanged` if it was closed already. */
+  deprecateEventSchema(deprecation: EventSchemaDeprecation): Promise<'deprecated' | 'unchanged'>;
 }
 
 /**

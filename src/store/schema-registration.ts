@@ -1,6 +1,6 @@
 import { EventInvalidError, EventTypeInvalidError } from '../events/errors.js';
 import { isEventTypeName } from '../events/names.js';
-import type { EventSchemaRegistration } from './event-store.js';
+import type { EventSchemaDeprecation, EventSchemaRegistration } from './event-store.js';
 
 /** Throws unless a schema registration is well formed. */
 export function checkSchemaRegistration(registration: EventSchemaRegistration): void {
@@ -10,7 +10,24 @@ export function checkSchemaRegistration(registration: EventSchemaRegistration): 
   if (!Number.isSafeInteger(registration.schemaVersion) || registration.schemaVersion < 1) {
     throw new EventInvalidError('schemaVersion', 'must be a positive integer');
   }
-  if (!/^[0-9a-f]{64}$/.test(registration.sha256)) {
-    throw new EventInvalidError('sha256', 'must be 64 lowercase hex digits');
+  const { schema } = registration as { schema: unknown };
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
+    throw new EventInvalidError('schema', 'must be a JSON Schema object');
+  }
+}
+
+/** Throws unless a deprecation is well formed. */
+export function checkSchemaDeprecation(deprecation: EventSchemaDeprecation): void {
+  if (!isEventTypeName(deprecation.eventType))
+    throw new EventTypeInvalidError(deprecation.eventType);
+  if (!Number.isSafeInteger(deprecation.schemaVersion) || deprecation.schemaVersion < 1) {
+    throw new EventInvalidError('schemaVersion', 'must be a positive integer');
+  }
+  if (
+    typeof deprecation.reason !== 'string' ||
+    deprecation.reason.length < 1 ||
+    deprecation.reason.length > 500
+  ) {
+    throw new EventInvalidError('reason', 'must be a string of 1 to 500 characters');
   }
 }

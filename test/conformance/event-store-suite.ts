@@ -444,12 +444,17 @@ export function eventStoreConformance(factory: DatabaseFactory): void {
       expect(await store.transaction((tx) => tx.registerEventSchema(TICKET_CREATED_V1))).toBe(
         'unchanged',
       );
-      const changed = { ...TICKET_CREATED_V1, sha256: 'f'.repeat(64) };
+      const changed = {
+        ...TICKET_CREATED_V1,
+        schema: { ...TICKET_CREATED_V1.schema, required: ['priority'] },
+      };
       const error = await store
         .transaction((tx) => tx.registerEventSchema(changed))
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(SchemaVersionChangedError);
-      expect((error as SchemaVersionChangedError).message).toContain(TICKET_CREATED_V1.sha256);
+      const [registered] = await store.listEventSchemas();
+      expect((error as SchemaVersionChangedError).registeredSha256).toBe(registered?.sha256);
+      expect((error as Error).message).toContain(registered?.sha256);
       expect(
         (await store.listEventSchemas()).map((s) => `${s.eventType} v${s.schemaVersion}`),
       ).toEqual(['ticket.created v1', 'ticket.created v2', 'ticket.status_changed v1']);

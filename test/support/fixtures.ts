@@ -1,7 +1,6 @@
 /**
  * The shared fixture: a few contexts and event types every storage suite uses.
  */
-import { createHash } from 'node:crypto';
 import type { JsonObject, NewEvent } from '../../src/events/types.js';
 import type { EventStore } from '../../src/store/event-store.js';
 
@@ -11,9 +10,8 @@ export const ACME = { type: 'customer', id: 'C-acme' } as const;
 export const TICKET = { type: 'ticket', id: 'T-1042' } as const;
 export const OTHER_TICKET = { type: 'ticket', id: 'T-1043' } as const;
 
-function schemaOf(properties: JsonObject): { schema: JsonObject; sha256: string } {
-  const schema = { type: 'object', properties, additionalProperties: false };
-  return { schema, sha256: createHash('sha256').update(JSON.stringify(schema)).digest('hex') };
+function schemaOf(properties: JsonObject, required: string[] = []): { schema: JsonObject } {
+  return { schema: { type: 'object', properties, required, additionalProperties: false } };
 }
 
 export const TICKET_CREATED_V1 = {
@@ -24,11 +22,14 @@ export const TICKET_CREATED_V1 = {
 export const TICKET_CREATED_V2 = {
   eventType: 'ticket.created',
   schemaVersion: 2,
-  ...schemaOf({
-    customer_id: { type: 'string' },
-    priority: { type: 'string' },
-    sla_version: { type: 'integer' },
-  }),
+  ...schemaOf(
+    {
+      customer_id: { type: 'string', 'x-pet-reference': 'customer' },
+      priority: { enum: ['low', 'normal', 'high', 'urgent'] },
+      sla_version: { type: 'integer', minimum: 1 },
+    },
+    ['customer_id', 'priority', 'sla_version'],
+  ),
 };
 export const TICKET_STATUS_CHANGED_V1 = {
   eventType: 'ticket.status_changed',

@@ -1,10 +1,12 @@
 import type { EventId, Position, RecordedEvent } from '../../events/types.js';
+import type { BatchReference } from '../../registry/schema-catalog.js';
 import type { PreparedBatch } from '../prepare-events.js';
 import { toIsoInstant } from './map-row.js';
 import { query, type Queryable } from './queryable.js';
 import { translatePostgresError } from './translate-error.js';
 
-// One statement for the whole batch. A context's next version is its current version plus
+// One statement for the whole batch. The references the payloads declare are checked first,
+// once, by pet_assert_references (skipped when there are none). A context's next version is its current version plus
 // the event's place among the context's events in the batch. An expected version that is not
 // the current one raises a conflict in the database; a concurrent writer that took the same
 // version in the meantime makes the unique key fail. Either way nothing is written.
@@ -22,6 +24,7 @@ const SQL = `INSERT INTO domain_events (id, event_type, schema_version, occurred
       correlation_id, causation_id, n)
   CROSS JOIN LATERAL (SELECT COALESCE(max(d.context_version), 0) AS current FROM domain_events d
     WHERE d.context_type = e.context_type AND d.context_id = e.context_id) c
+  WHERE cardinality($14::text[]) = 0 OR (SELECT pet_assert_references($14, $15, $16, $17))
   ORDER BY e.n
   RETURNING id, position, context_version, recorded_at`;
 
@@ -34,6 +37,7 @@ const SINGLE_SQL = `INSERT INTO domain_events (id, event_type, schema_version, o
     $9, $10, $11, $12
   FROM (SELECT COALESCE(max(d.context_version), 0) AS current FROM domain_events d
     WHERE d.context_type = $6 AND d.context_id = $7) c
+  WHERE cardinality($13::text[]) = 0 OR (SELECT pet_assert_references($13, $14, $15, $16))
   RETURNING id, position, context_version, recorded_at`;
 
 interface Row {
@@ -43,13 +47,23 @@ interface Row {
   recorded_at: string;
 }
 
-/** Appends a prepared batch inside the caller's transaction. */
+/**
+ * Appends a prepared, validated batch inside the caller's transaction; the statement also
+ * checks that every reference its payloads declare names a registered context.
+ */
 export async function appendEvents(
   db: Queryable,
   batch: PreparedBatch,
+  references: readonly BatchReference[],
   lookup: Queryable,
 ): Promise<RecordedEvent[]> {
   const { events } = batch;
+  const referenceParams = [
+    references.map((r) => r.context.type),
+    references.map((r) => r.context.id),
+    references.map((r) => r.pointer),
+    references.map((r) => r.eventIndex),
+  ];
   const expected = new Array<number | null>(events.length);
   const offsets = new Array<number>(events.length);
   for (const plan of batch.contexts) {
@@ -76,6 +90,7 @@ export async function appendEvents(
             single.idempotencyKey,
             single.correlationId,
             single.causationId,
+            ...referenceParams,
           ])
         : await query<Row>(db, 'pet_append_events', SQL, [
             events.map((e) => e.id),
@@ -91,6 +106,7 @@ export async function appendEvents(
             events.map((e) => e.idempotencyKey),
             events.map((e) => e.correlationId),
             events.map((e) => e.causationId),
+            ...referenceParams,
           ]);
   } catch (error) {
     throw await translatePostgresError(error, { batch, lookup });

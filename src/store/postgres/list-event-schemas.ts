@@ -3,8 +3,12 @@ import type { RegisteredEventSchema } from '../event-store.js';
 import { toIsoInstant } from './map-row.js';
 import { query, type Queryable } from './queryable.js';
 
-const SQL = `SELECT event_type, schema_version, schema, schema_sha256, registered_at
-  FROM event_schema_versions ORDER BY event_type, schema_version`;
+const SQL = `SELECT v.event_type, v.schema_version, v.schema, v.schema_sha256, v.registered_at,
+    d.deprecated_at
+  FROM event_schema_versions v
+  LEFT JOIN event_schema_deprecations d
+    ON d.event_type = v.event_type AND d.schema_version = v.schema_version
+  ORDER BY v.event_type, v.schema_version`;
 
 interface Row {
   event_type: string;
@@ -12,6 +16,7 @@ interface Row {
   schema: JsonObject;
   schema_sha256: string;
   registered_at: string;
+  deprecated_at: string | null;
 }
 
 /** Every registered schema version. */
@@ -23,5 +28,6 @@ export async function listEventSchemas(db: Queryable): Promise<RegisteredEventSc
     schema: row.schema,
     sha256: row.schema_sha256,
     registeredAt: toIsoInstant(row.registered_at),
+    deprecatedAt: row.deprecated_at === null ? null : toIsoInstant(row.deprecated_at),
   }));
 }

@@ -1,9 +1,8 @@
 import pg from 'pg';
 import type { PoolClient } from 'pg';
 import { StoreClosedError } from '../../events/errors.js';
-import type { ContextRef, NewEvent, Position, RecordedEvent } from '../../events/types.js';
+import type { ContextRef, Position, RecordedEvent } from '../../events/types.js';
 import type {
-  EventSchemaRegistration,
   EventStore,
   ReadByTypeOptions,
   ReadContextOptions,
@@ -12,10 +11,12 @@ import type {
   StoreTransaction,
 } from '../event-store.js';
 import type { MigrateResult } from '../migrations/load-migrations.js';
-import { prepareBatch } from '../prepare-events.js';
 import { readAfter, readInstant, readLimit } from '../read-options.js';
 import { TransactionGuard } from '../transaction-guard.js';
+import { SchemaCatalog } from '../../registry/schema-catalog.js';
+import { CheckedTransaction, type AdapterOperations } from '../checked-transaction.js';
 import { appendEvents } from './append-events.js';
+import { deprecateEventSchema } from './deprecate-event-schema.js';
 import { getEvent } from './get-event.js';
 import { headPosition } from './head-position.js';
 import { listEventSchemas } from './list-event-schemas.js';
@@ -63,6 +64,7 @@ class PostgresEventStore implements EventStore {
   readonly dialect = 'postgres';
   readonly capabilities = { concurrentWriters: true };
   readonly #pool: pg.Pool;
+  readonly #catalog: SchemaCatalog;
   #closed = false;
 
   constructor(options: PostgresEventStoreOptions) {
@@ -75,6 +77,7 @@ class PostgresEventStore implements EventStore {
       options: settings.join(' '),
       types,
     });
+    this.#catalog = new SchemaCatalog(() => this.listEventSchemas());
     // An idle client that loses its connection must not crash the process.
     this.#pool.on('error', () => undefined);
   }
@@ -90,9 +93,11 @@ class PostgresEventStore implements EventStore {
       let broken: Error | undefined;
       try {
         await client.query('BEGIN');
-        const result = await work(this.#createTransaction(client, guard));
+        const tx = new CheckedTransaction(this.#operations(client), guard, this.#catalog);
+        const result = await work(tx);
         guard.finish();
         await client.query('COMMIT');
+        if (tx.changedRegistry) this.#catalog.invalidate();
         return result;
       } catch (error) {
         guard.end();
@@ -148,13 +153,12 @@ class PostgresEventStore implements EventStore {
     await this.#pool.end();
   }
 
-  #createTransaction(client: PoolClient, guard: TransactionGuard): StoreTransaction {
+  #operations(client: PoolClient): AdapterOperations {
     return {
-      appendEvents: (events: readonly NewEvent[]) =>
-        guard.run(() => appendEvents(client, prepareBatch(events), this.#pool)),
-      registerContext: (context: ContextRef) => guard.run(() => registerContext(client, context)),
-      registerEventSchema: (registration: EventSchemaRegistration) =>
-        guard.run(() => registerEventSchema(client, registration)),
+      append: (batch, references) => appendEvents(client, batch, references, this.#pool),
+      registerContext: (context) => registerContext(client, context),
+      registerEventSchema: (registration) => registerEventSchema(client, registration),
+      deprecateEventSchema: (deprecation) => deprecateEventSchema(client, deprecation),
     };
   }
 

@@ -8,6 +8,7 @@ import {
   EventTypeUnknownError,
   IdempotencyKeyDuplicateError,
   OccurredInFutureError,
+  ReferenceUnresolvedError,
   SchemaVersionUnregisteredError,
 } from '../../events/errors.js';
 import type { ContextRef } from '../../events/types.js';
@@ -48,6 +49,15 @@ export async function translatePostgresError(error: unknown, facts: ErrorFacts):
       { type: String(conflict.context_type), id: String(conflict.context_id) },
       Number(conflict.expected),
       Number(conflict.actual),
+    );
+  }
+  if (error.message.startsWith('PET_REFERENCE_UNRESOLVED: ')) {
+    const missing = JSON.parse(error.detail ?? '{}') as Record<string, string | number>;
+    const event = facts.batch?.events[Number(missing.event_index)];
+    return new ReferenceUnresolvedError(
+      String(missing.pointer),
+      { type: String(missing.context_type), id: String(missing.context_id) },
+      event?.eventType ?? '',
     );
   }
   if (facts.context && error.constraint === 'contexts_pkey') {

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
-import { ContextVersionConflictError } from '../../events/errors.js';
+import { ContextVersionConflictError, ReferenceUnresolvedError } from '../../events/errors.js';
+import type { BatchReference } from '../../registry/schema-catalog.js';
 import type { EventId, Position, RecordedEvent } from '../../events/types.js';
 import type { PreparedBatch } from '../prepare-events.js';
 import { prepared } from './queryable.js';
@@ -27,8 +28,27 @@ interface Row {
   recorded_at: string;
 }
 
-/** Appends a prepared batch inside the caller's write transaction. */
-export function appendEvents(db: Database, batch: PreparedBatch): RecordedEvent[] {
+const CONTEXT_EXISTS_SQL = 'SELECT 1 FROM contexts WHERE context_type = ? AND context_id = ?';
+
+/**
+ * Appends a prepared, validated batch inside the caller's write transaction, after checking
+ * that every reference its payloads declare names a registered context.
+ */
+export function appendEvents(
+  db: Database,
+  batch: PreparedBatch,
+  references: readonly BatchReference[],
+): RecordedEvent[] {
+  const contextExists = prepared(db, CONTEXT_EXISTS_SQL);
+  for (const { pointer, context, eventIndex } of references) {
+    if (contextExists.get(context.type, context.id) === undefined) {
+      throw new ReferenceUnresolvedError(
+        pointer,
+        context,
+        batch.events[eventIndex]?.eventType ?? '',
+      );
+    }
+  }
   for (const plan of batch.contexts) {
     if (plan.expectedVersion === null) continue;
     const current = prepared(db, CURRENT_VERSION_SQL)

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { canonicalSha256 } from '../../events/canonical-json.js';
 import { SchemaVersionChangedError } from '../../events/errors.js';
 import type { EventSchemaRegistration } from '../event-store.js';
 import { checkSchemaRegistration } from '../schema-registration.js';
@@ -10,25 +11,25 @@ export function registerEventSchema(
   registration: EventSchemaRegistration,
 ): 'registered' | 'unchanged' {
   checkSchemaRegistration(registration);
-  const { eventType, schemaVersion, schema, sha256 } = registration;
-  const existing = prepared(
+  const { eventType, schemaVersion, schema } = registration;
+  const sha256 = canonicalSha256(schema);
+  prepared(db, 'INSERT INTO event_types (event_type) VALUES (?) ON CONFLICT DO NOTHING').run(
+    eventType,
+  );
+  const inserted = prepared(
+    db,
+    `INSERT INTO event_schema_versions (event_type, schema_version, schema, schema_sha256)
+      VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+  ).run(eventType, schemaVersion, JSON.stringify(schema), sha256);
+  if (inserted.changes === 1) return 'registered';
+  const registered = prepared(
     db,
     'SELECT schema_sha256 FROM event_schema_versions WHERE event_type = ? AND schema_version = ?',
   )
     .pluck(true)
-    .get(eventType, schemaVersion) as string | undefined;
-  if (existing !== undefined) {
-    if (existing !== sha256) {
-      throw new SchemaVersionChangedError(eventType, schemaVersion, existing, sha256);
-    }
-    return 'unchanged';
+    .get(eventType, schemaVersion) as string;
+  if (registered !== sha256) {
+    throw new SchemaVersionChangedError(eventType, schemaVersion, registered, sha256);
   }
-  prepared(db, 'INSERT INTO event_types (event_type) VALUES (?) ON CONFLICT DO NOTHING').run(
-    eventType,
-  );
-  prepared(
-    db,
-    'INSERT INTO event_schema_versions (event_type, schema_version, schema, schema_sha256) VALUES (?, ?, ?, ?)',
-  ).run(eventType, schemaVersion, JSON.stringify(schema), sha256);
-  return 'registered';
+  return 'unchanged';
 }

@@ -3,9 +3,8 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Database as Connection } from 'better-sqlite3';
 import { StoreClosedError } from '../../events/errors.js';
-import type { ContextRef, NewEvent, Position, RecordedEvent } from '../../events/types.js';
+import type { ContextRef, Position, RecordedEvent } from '../../events/types.js';
 import type {
-  EventSchemaRegistration,
   EventStore,
   ReadByTypeOptions,
   ReadContextOptions,
@@ -14,10 +13,12 @@ import type {
   StoreTransaction,
 } from '../event-store.js';
 import type { MigrateResult } from '../migrations/load-migrations.js';
-import { prepareBatch } from '../prepare-events.js';
 import { readAfter, readInstant, readLimit } from '../read-options.js';
 import { TransactionGuard } from '../transaction-guard.js';
+import { SchemaCatalog } from '../../registry/schema-catalog.js';
+import { CheckedTransaction, type AdapterOperations } from '../checked-transaction.js';
 import { appendEvents } from './append-events.js';
+import { deprecateEventSchema } from './deprecate-event-schema.js';
 import { getEvent } from './get-event.js';
 import { headPosition } from './head-position.js';
 import { listEventSchemas } from './list-event-schemas.js';
@@ -57,6 +58,7 @@ class SqliteEventStore implements EventStore {
   readonly #reader: Connection;
   readonly #queue: WriteQueue;
   readonly #busyTimeoutMs: number;
+  readonly #catalog: SchemaCatalog;
   #closed = false;
 
   constructor(options: SqliteEventStoreOptions) {
@@ -70,6 +72,7 @@ class SqliteEventStore implements EventStore {
         ? this.#writer
         : openConnection(options.path, this.#busyTimeoutMs);
     this.#queue = new WriteQueue(options.path);
+    this.#catalog = new SchemaCatalog(() => this.listEventSchemas());
   }
 
   migrate(): Promise<MigrateResult> {
@@ -85,9 +88,11 @@ class SqliteEventStore implements EventStore {
       const guard = new TransactionGuard();
       await beginImmediate(db, this.#busyTimeoutMs);
       try {
-        const result = await work(createTransaction(db, guard));
+        const tx = new CheckedTransaction(operations(db), guard, this.#catalog);
+        const result = await work(tx);
         guard.finish();
         db.exec('COMMIT');
+        if (tx.changedRegistry) this.#catalog.invalidate();
         return result;
       } catch (error) {
         guard.end();
@@ -163,12 +168,11 @@ function openConnection(path: string, busyTimeoutMs: number): Connection {
   return db;
 }
 
-function createTransaction(db: Connection, guard: TransactionGuard): StoreTransaction {
+function operations(db: Connection): AdapterOperations {
   return {
-    appendEvents: (events: readonly NewEvent[]) =>
-      guard.run(() => appendEvents(db, prepareBatch(events))),
-    registerContext: (context: ContextRef) => guard.run(() => registerContext(db, context)),
-    registerEventSchema: (registration: EventSchemaRegistration) =>
-      guard.run(() => registerEventSchema(db, registration)),
+    append: (batch, references) => appendEvents(db, batch, references),
+    registerContext: (context) => registerContext(db, context),
+    registerEventSchema: (registration) => registerEventSchema(db, registration),
+    deprecateEventSchema: (deprecation) => deprecateEventSchema(db, deprecation),
   };
 }

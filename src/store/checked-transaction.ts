@@ -1,0 +1,91 @@
+/**
+ * The transaction object both adapters hand to callers: every operation runs under the
+ * transaction guard, and appends are checked against the schema catalog first.
+ */
+import { canonicalSha256 } from '../events/canonical-json.js';
+import type { ContextRef, NewEvent, RecordedEvent } from '../events/types.js';
+import {
+  versionKey,
+  type BatchReference,
+  type CatalogSchema,
+  type SchemaCatalog,
+} from '../registry/schema-catalog.js';
+import type {
+  EventSchemaDeprecation,
+  EventSchemaRegistration,
+  StoreTransaction,
+} from './event-store.js';
+import { prepareBatch, type PreparedBatch } from './prepare-events.js';
+import type { TransactionGuard } from './transaction-guard.js';
+
+/** The SQL operations of one adapter, bound to the transaction's connection. */
+export interface AdapterOperations {
+  append(
+    batch: PreparedBatch,
+    references: readonly BatchReference[],
+  ): RecordedEvent[] | Promise<RecordedEvent[]>;
+  registerContext(context: ContextRef): void | Promise<void>;
+  registerEventSchema(
+    registration: EventSchemaRegistration,
+  ): 'registered' | 'unchanged' | Promise<'registered' | 'unchanged'>;
+  deprecateEventSchema(
+    deprecation: EventSchemaDeprecation,
+  ): 'deprecated' | 'unchanged' | Promise<'deprecated' | 'unchanged'>;
+}
+
+/** A store transaction over one adapter's operations. */
+export class CheckedTransaction implements StoreTransaction {
+  readonly #operations: AdapterOperations;
+  readonly #guard: TransactionGuard;
+  readonly #catalog: SchemaCatalog;
+  readonly #schemas: CatalogSchema[] = [];
+  readonly #deprecated = new Set<string>();
+
+  constructor(operations: AdapterOperations, guard: TransactionGuard, catalog: SchemaCatalog) {
+    this.#operations = operations;
+    this.#guard = guard;
+    this.#catalog = catalog;
+  }
+
+  /** Whether the transaction changed the registry, so the catalog must reload after commit. */
+  get changedRegistry(): boolean {
+    return this.#schemas.length > 0 || this.#deprecated.size > 0;
+  }
+
+  appendEvents(events: readonly NewEvent[]): Promise<RecordedEvent[]> {
+    return this.#guard.run(async () => {
+      const batch = prepareBatch(events);
+      const references = await this.#catalog.check(batch, {
+        schemas: this.#schemas,
+        deprecated: this.#deprecated,
+      });
+      return this.#operations.append(batch, references);
+    });
+  }
+
+  registerContext(context: ContextRef): Promise<void> {
+    return this.#guard.run(() => this.#operations.registerContext(context));
+  }
+
+  registerEventSchema(registration: EventSchemaRegistration): Promise<'registered' | 'unchanged'> {
+    return this.#guard.run(async () => {
+      const outcome = await this.#operations.registerEventSchema(registration);
+      if (outcome === 'registered') {
+        this.#schemas.push({
+          ...registration,
+          sha256: canonicalSha256(registration.schema),
+          deprecatedAt: null,
+        });
+      }
+      return outcome;
+    });
+  }
+
+  deprecateEventSchema(deprecation: EventSchemaDeprecation): Promise<'deprecated' | 'unchanged'> {
+    return this.#guard.run(async () => {
+      const outcome = await this.#operations.deprecateEventSchema(deprecation);
+      this.#deprecated.add(versionKey(deprecation.eventType, deprecation.schemaVersion));
+      return outcome;
+    });
+  }
+}
