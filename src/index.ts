@@ -6,6 +6,7 @@ export {
   AppendOnlyViolationError,
   CliUsageError,
   ContextDuplicateError,
+  ContractLintError,
   ContextInvalidError,
   ContextUnresolvedError,
   ContextVersionConflictError,
@@ -19,14 +20,19 @@ export {
   MigrationChangedError,
   MigrationUnknownError,
   OccurredInFutureError,
+  PayloadInvalidError,
   PetError,
   PositionUnknownError,
   ReadOptionsInvalidError,
+  ReferenceUnresolvedError,
+  SchemaDriftError,
   SchemaVersionChangedError,
+  SchemaVersionDeprecatedError,
   SchemaVersionUnregisteredError,
   StoreClosedError,
   TransactionAbortedError,
 } from './events/errors.js';
+export { canonicalJson, canonicalSha256 } from './events/canonical-json.js';
 export { formatContext, isContextTypeName, isEventTypeName } from './events/names.js';
 export type {
   Brand,
@@ -40,7 +46,32 @@ export type {
 } from './events/types.js';
 export { START, toPosition } from './events/types.js';
 export { toWireEvent, type WireEvent } from './events/wire.js';
+export {
+  CalendarDate,
+  Code,
+  CurrencyCode,
+  defineContract,
+  Instant,
+  MinorUnits,
+  Minutes,
+  Payload,
+  Reference,
+  REFERENCE_KEYWORD,
+  type EventContract,
+  type PayloadOf,
+} from './registry/contract.js';
+export { lintSchema, type LintFinding, type LintRule } from './registry/lint.js';
+export { DEFAULT_SCHEMA_BASE_URI, schemaDocument, schemaId } from './registry/publish.js';
+export {
+  checkContracts,
+  hasDrift,
+  syncContracts,
+  type DriftReport,
+  type SyncReport,
+} from './registry/sync.js';
+export { PET_CONTRACTS } from './pet/catalogue.js';
 export type {
+  EventSchemaDeprecation,
   EventSchemaRegistration,
   EventStore,
   ReadByTypeOptions,

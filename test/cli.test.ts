@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildProgram } from '../src/cli/program.js';
+import { createSqliteEventStore } from '../src/store/sqlite/store.js';
 
 describe('pet-events command line', () => {
   let folder: string;
@@ -63,6 +64,76 @@ describe('pet-events command line', () => {
     expect(lines.err).toEqual(['error [PET_POSITION_UNKNOWN]: Position not in the log: 42']);
     await run('--json', 'events', '--limit', 'lots');
     expect(JSON.parse(lines.err.at(-1) ?? '')).toMatchObject({ error: { code: 'PET_CLI_USAGE' } });
+  });
+
+  it('lists, shows, checks and exports the registered schemas', async () => {
+    await run('migrate');
+    lines.out = [];
+    await run('schemas', 'list');
+    expect(lines.out.map((l) => l.split(/\s+/).slice(0, 2).join(' '))).toEqual([
+      'ticket.created v1',
+      'ticket.status_changed v1',
+    ]);
+    lines.out = [];
+    await run('schemas', 'show', 'ticket.created', '--version', '1');
+    expect(JSON.parse(lines.out.join('\n'))).toMatchObject({
+      event_type: 'ticket.created',
+      schema_version: 1,
+      schema: { additionalProperties: false },
+    });
+    lines.out = [];
+    await run('schemas', 'check');
+    expect(lines.out).toEqual(['Registry matches the code (2 schema versions).']);
+    lines.out = [];
+    const exportDir = join(folder, 'schemas');
+    await run('schemas', 'export', exportDir);
+    const file = join(exportDir, 'ticket.created', 'v1.schema.json');
+    expect(lines.out).toContain(file);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
+      $id: 'urn:pet-events:schema:ticket.created:1',
+      $schema: 'http://json-schema.org/draft-07/schema#',
+    });
+    expect(process.exitCode).toBeUndefined();
+  });
+
+  it('exits non-zero when the registry drifts from the code', async () => {
+    await run('migrate');
+    const store = createSqliteEventStore({ path: join(folder, 'pet.db') });
+    await store.transaction((tx) =>
+      tx.registerEventSchema({
+        eventType: 'ticket.merged',
+        schemaVersion: 1,
+        schema: { type: 'object', properties: {}, additionalProperties: false },
+      }),
+    );
+    await store.close();
+    await run('schemas', 'check');
+    expect(process.exitCode).toBe(1);
+    expect(lines.err.at(-1)).toMatch(
+      /^error \[PET_SCHEMA_DRIFT\]: .*ticket\.merged v1 is registered but no longer declared in code/,
+    );
+  });
+
+  it('closes a schema version for new events', async () => {
+    await run('migrate');
+    await run(
+      'schemas',
+      'deprecate',
+      'ticket.status_changed',
+      '--version',
+      '1',
+      '--reason',
+      'replaced by v2',
+    );
+    expect(lines.out.at(-1)).toBe('Closed ticket.status_changed v1 for new events.');
+    lines.out = [];
+    await run('--json', 'schemas', 'list');
+    const listed = lines.out.map(
+      (l) => JSON.parse(l) as { event_type: string; deprecated_at: string | null },
+    );
+    expect(listed.find((s) => s.event_type === 'ticket.status_changed')?.deprecated_at).toMatch(
+      /Z$/,
+    );
   });
 
   it('refuses a database URL it cannot read', async () => {

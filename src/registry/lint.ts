@@ -175,7 +175,7 @@ function checkName(node: JsonObject, name: string, add: Add): void {
       `${name} looks like display output: store the fact, format it when rendering`,
     );
   }
-  if (INSTANT_NAME.test(name) && !isInstant(node)) {
+  if (INSTANT_NAME.test(name) && node.type !== 'null' && !isInstant(node)) {
     add(
       'instants-have-format',
       `${name} is an instant: type it as a string with format: date-time`,

@@ -1,4 +1,5 @@
 import { describe } from 'vitest';
+import { contractConformance } from '../conformance/contracts-suite.js';
 import { eventStoreConformance } from '../conformance/event-store-suite.js';
 import { postgresFactory } from '../support/databases.js';
 
@@ -6,5 +7,6 @@ describe.skipIf(postgresFactory.skipReason !== undefined)(
   `PostgreSQL event store${postgresFactory.skipReason ? ` (SKIPPED: ${postgresFactory.skipReason})` : ''}`,
   () => {
     eventStoreConformance(postgresFactory);
+    contractConformance(postgresFactory);
   },
 );

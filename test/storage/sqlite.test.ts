@@ -1,7 +1,9 @@
 import { describe } from 'vitest';
+import { contractConformance } from '../conformance/contracts-suite.js';
 import { eventStoreConformance } from '../conformance/event-store-suite.js';
 import { sqliteFactory } from '../support/databases.js';
 
 describe('SQLite event store', () => {
   eventStoreConformance(sqliteFactory);
+  contractConformance(sqliteFactory);
 });
