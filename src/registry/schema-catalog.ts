@@ -62,7 +62,7 @@ export class SchemaCatalog {
 
   /**
    * Checks every event of a batch against exactly the version it declares, and returns the
-   * references the payloads hold. Throws on the first event that fails, naming all of its
+   * references the payloads hold (each context once). Throws on the first event that fails, naming all of its
    * violations.
    */
   async check(
@@ -70,6 +70,8 @@ export class SchemaCatalog {
     pending: PendingRegistry = NOTHING_PENDING,
   ): Promise<BatchReference[]> {
     const references: BatchReference[] = [];
+    // One check per distinct context is enough; the first place it is named is reported.
+    const named = new Set<string>();
     for (const [eventIndex, event] of batch.events.entries()) {
       const entry = await this.#find(event.eventType, event.schemaVersion, pending.schemas);
       if (

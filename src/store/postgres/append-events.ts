@@ -5,8 +5,18 @@ import { toIsoInstant } from './map-row.js';
 import { query, type Queryable } from './queryable.js';
 import { translatePostgresError } from './translate-error.js';
 
-// One statement for the whole batch. The references the payloads declare are checked first,
-// once, by pet_assert_references (skipped when there are none). A context's next version is its current version plus
+// The references the payloads declare that name no registered context; for the first such
+// reference pet_reference_unresolved raises. Evaluated once per statement, before any row.
+// The scalar subquery (not EXISTS, which the planner may turn into a hashed scan of the
+// whole registry) keeps each check one index probe.
+const UNRESOLVED_REFERENCES = (types: string, ids: string, pointers: string, indexes: string) =>
+  `SELECT 1 FROM unnest(${types}::text[], ${ids}::text[], ${pointers}::text[], ${indexes}::int[])
+      AS r(context_type, context_id, pointer, event_index)
+    WHERE CASE WHEN (SELECT true FROM contexts k
+        WHERE k.context_type = r.context_type AND k.context_id = r.context_id LIMIT 1) THEN false
+      ELSE pet_reference_unresolved(r.context_type, r.context_id, r.pointer, r.event_index) END`;
+
+// One statement for the whole batch, after the reference check above. A context's next version is its current version plus
 // the event's place among the context's events in the batch. An expected version that is not
 // the current one raises a conflict in the database; a concurrent writer that took the same
 // version in the meantime makes the unique key fail. Either way nothing is written.
@@ -24,7 +34,7 @@ const SQL = `INSERT INTO domain_events (id, event_type, schema_version, occurred
       correlation_id, causation_id, n)
   CROSS JOIN LATERAL (SELECT COALESCE(max(d.context_version), 0) AS current FROM domain_events d
     WHERE d.context_type = e.context_type AND d.context_id = e.context_id) c
-  WHERE cardinality($14::text[]) = 0 OR (SELECT pet_assert_references($14, $15, $16, $17))
+  WHERE NOT EXISTS (${UNRESOLVED_REFERENCES('$14', '$15', '$16', '$17')})
   ORDER BY e.n
   RETURNING id, position, context_version, recorded_at`;
 
@@ -37,7 +47,7 @@ const SINGLE_SQL = `INSERT INTO domain_events (id, event_type, schema_version, o
     $9, $10, $11, $12
   FROM (SELECT COALESCE(max(d.context_version), 0) AS current FROM domain_events d
     WHERE d.context_type = $6 AND d.context_id = $7) c
-  WHERE cardinality($13::text[]) = 0 OR (SELECT pet_assert_references($13, $14, $15, $16))
+  WHERE NOT EXISTS (${UNRESOLVED_REFERENCES('$13', '$14', '$15', '$16')})
   RETURNING id, position, context_version, recorded_at`;
 
 interface Row {

@@ -1,7 +1,7 @@
 -- 0002 contracts
 -- Schema versions can be closed for new events (deprecated): one append-only row per closed
--- version. And the check that every reference a payload declares names a registered
--- context, run by the append statement itself.
+-- version. And the error the append statement raises when a reference a payload declares
+-- names no registered context.
 
 CREATE TABLE event_schema_deprecations (
   event_type text COLLATE "C" NOT NULL,
@@ -17,25 +17,14 @@ CREATE TRIGGER event_schema_deprecations_append_only BEFORE UPDATE OR DELETE ON 
 CREATE TRIGGER event_schema_deprecations_no_truncate BEFORE TRUNCATE ON event_schema_deprecations
   FOR EACH STATEMENT EXECUTE FUNCTION pet_reject_change();
 
--- Raises for the first reference that names no registered context; true otherwise.
-CREATE FUNCTION pet_assert_references(context_types text[], context_ids text[], pointers text[], event_indexes integer[])
-RETURNS boolean LANGUAGE plpgsql STABLE AS $$
-DECLARE
-  missing record;
+-- Raises PET_REFERENCE_UNRESOLVED for a reference that names no registered context. The append
+-- statement calls it only for such references (it costs nothing when all resolve).
+CREATE FUNCTION pet_reference_unresolved(context_type text, context_id text, pointer text, event_index integer)
+RETURNS boolean LANGUAGE plpgsql COST 10000 AS $$
 BEGIN
-  SELECT r.context_type, r.context_id, r.pointer, r.event_index INTO missing
-  FROM unnest(context_types, context_ids, pointers, event_indexes)
-    AS r(context_type, context_id, pointer, event_index)
-  WHERE NOT EXISTS (
-    SELECT 1 FROM contexts c
-    WHERE c.context_type = r.context_type COLLATE "C" AND c.context_id = r.context_id COLLATE "C")
-  LIMIT 1;
-  IF FOUND THEN
-    RAISE EXCEPTION 'PET_REFERENCE_UNRESOLVED: % names %/%', missing.pointer, missing.context_type, missing.context_id
-      USING ERRCODE = 'foreign_key_violation',
-        DETAIL = json_build_object('pointer', missing.pointer, 'context_type', missing.context_type,
-          'context_id', missing.context_id, 'event_index', missing.event_index)::text;
-  END IF;
-  RETURN true;
+  RAISE EXCEPTION 'PET_REFERENCE_UNRESOLVED: % names %/%', pointer, context_type, context_id
+    USING ERRCODE = 'foreign_key_violation',
+      DETAIL = json_build_object('pointer', pointer, 'context_type', context_type,
+        'context_id', context_id, 'event_index', event_index)::text;
 END
 $$;
