@@ -85,8 +85,12 @@ export class SchemaCatalog {
       if (violations.length > 0) {
         throw new PayloadInvalidError(event.eventType, event.schemaVersion, violations);
       }
-      for (const reference of compiled.references(event.payload))
+      for (const reference of compiled.references(event.payload)) {
+        const context = `${reference.context.type}\u0000${reference.context.id}`;
+        if (named.has(context)) continue;
+        named.add(context);
         references.push({ ...reference, eventIndex });
+      }
     }
     return references;
   }
