@@ -2,6 +2,7 @@
  * The two subjects each benchmark compares: PET Events (`ours`) and the raw database doing the
  * equivalent plain work (`raw`), on the same database in the same run.
  */
+import { appendEvents } from '../src/store/internal.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -119,7 +120,7 @@ function ourSubject(store: EventStore): Subject {
   return {
     async append(from, count) {
       const events = Array.from({ length: count }, (_, k) => newEvent(from + k));
-      await store.transaction((tx) => tx.appendEvents(events));
+      await store.transaction((tx) => appendEvents(tx, events));
     },
     async readAll() {
       let read = 0;

@@ -16,6 +16,7 @@ export {
   EventInvalidError,
   EventTypeInvalidError,
   EventTypeUnknownError,
+  IdempotencyConflictError,
   IdempotencyKeyDuplicateError,
   MigrationChangedError,
   MigrationUnknownError,
@@ -31,6 +32,7 @@ export {
   SchemaVersionUnregisteredError,
   StoreClosedError,
   TransactionAbortedError,
+  UnitOfWorkInvalidError,
 } from './events/errors.js';
 export { canonicalJson, canonicalSha256 } from './events/canonical-json.js';
 export { formatContext, isContextTypeName, isEventTypeName } from './events/names.js';
@@ -93,3 +95,13 @@ export {
   type PostgresEventStoreOptions,
 } from './store/postgres/store.js';
 export { createSqliteEventStore, type SqliteEventStoreOptions } from './store/sqlite/store.js';
+export type { SqlAccess, SqlValue } from './store/sql-access.js';
+export { employeePrincipal, systemPrincipal, type Principal } from './unit-of-work/principal.js';
+export {
+  createUnitOfWork,
+  type Emission,
+  type UnitOfWork,
+  type UnitOfWorkContext,
+  type UnitOfWorkOptions,
+  type UnitOfWorkResult,
+} from './unit-of-work/unit-of-work.js';

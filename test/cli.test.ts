@@ -35,12 +35,13 @@ describe('pet-events command line', () => {
     expect(lines.out).toEqual([
       'Applied migration 0001 event-log',
       'Applied migration 0002 contracts',
+      'Applied migration 0003 units-of-work',
       'Registered schema ticket.created v1',
       'Registered schema ticket.status_changed v1',
     ]);
     lines.out = [];
     await run('migrate');
-    expect(lines.out).toEqual(['Database is up to date (migration 2).']);
+    expect(lines.out).toEqual(['Database is up to date (migration 3).']);
     expect(process.exitCode).toBeUndefined();
   });
 

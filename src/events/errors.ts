@@ -312,3 +312,27 @@ export class SchemaDriftError extends PetError {
     super(`Schema registry drift: ${drift.join('; ')}`);
   }
 }
+
+/** An idempotency key was reused for a different command input. */
+export class IdempotencyConflictError extends PetError {
+  readonly code = 'PET_IDEMPOTENCY_CONFLICT';
+  constructor(
+    readonly command: string,
+    readonly idempotencyKey: string,
+  ) {
+    super(
+      `Idempotency key reused with different input: ${JSON.stringify(idempotencyKey)} was first used for another ${command} request`,
+    );
+  }
+}
+
+/** A unit of work was asked for something it cannot do as asked. */
+export class UnitOfWorkInvalidError extends PetError {
+  readonly code = 'PET_UNIT_OF_WORK_INVALID';
+  constructor(
+    readonly field: string,
+    readonly reason: string,
+  ) {
+    super(`Unit of work invalid: ${field} ${reason}`);
+  }
+}

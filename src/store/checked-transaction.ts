@@ -3,7 +3,7 @@
  * transaction guard, and appends are checked against the schema catalog first.
  */
 import { canonicalSha256 } from '../events/canonical-json.js';
-import type { ContextRef, NewEvent, RecordedEvent } from '../events/types.js';
+import type { ContextRef, JsonValue, NewEvent, RecordedEvent } from '../events/types.js';
 import {
   versionKey,
   type BatchReference,
@@ -16,10 +16,16 @@ import type {
   StoreTransaction,
 } from './event-store.js';
 import { prepareBatch, type PreparedBatch } from './prepare-events.js';
+import type { ClaimOutcome, IdempotencyClaim } from './idempotency.js';
+import { INTERNAL, type TransactionInternals } from './internal.js';
+import type { SqlAccess } from './sql-access.js';
 import type { TransactionGuard } from './transaction-guard.js';
 
 /** The SQL operations of one adapter, bound to the transaction's connection. */
 export interface AdapterOperations {
+  readonly sql: SqlAccess;
+  claimIdempotencyKey(claim: IdempotencyClaim): ClaimOutcome | Promise<ClaimOutcome>;
+  recordIdempotencyResult(claim: IdempotencyClaim, result: JsonValue | null): void | Promise<void>;
   append(
     batch: PreparedBatch,
     references: readonly BatchReference[],
@@ -52,7 +58,23 @@ export class CheckedTransaction implements StoreTransaction {
     return this.#schemas.length > 0 || this.#deprecated.size > 0;
   }
 
-  appendEvents(events: readonly NewEvent[]): Promise<RecordedEvent[]> {
+  get sql(): SqlAccess {
+    const { sql } = this.#operations;
+    return {
+      query: (text, params) => this.#guard.run(() => sql.query(text, params)),
+      execute: (text, params) => this.#guard.run(() => sql.execute(text, params)),
+    };
+  }
+
+  readonly [INTERNAL]: TransactionInternals = {
+    append: (events) => this.#append(events),
+    claimIdempotencyKey: (claim) =>
+      this.#guard.run(() => this.#operations.claimIdempotencyKey(claim)),
+    recordIdempotencyResult: (claim, result) =>
+      this.#guard.run(() => this.#operations.recordIdempotencyResult(claim, result)),
+  };
+
+  #append(events: readonly NewEvent[]): Promise<RecordedEvent[]> {
     return this.#guard.run(async () => {
       const batch = prepareBatch(events);
       const references = await this.#catalog.check(batch, {

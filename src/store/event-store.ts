@@ -2,8 +2,9 @@
  * The storage port: what every adapter (SQLite, PostgreSQL) offers. A difference between
  * databases shows up as a capability here, never as a dialect test in shared code.
  */
-import type { ContextRef, JsonObject, NewEvent, Position, RecordedEvent } from '../events/types.js';
+import type { ContextRef, JsonObject, Position, RecordedEvent } from '../events/types.js';
 import type { MigrateResult } from './migrations/load-migrations.js';
+import type { SqlAccess } from './sql-access.js';
 
 /** What an adapter can do beyond the common port. */
 export interface StoreCapabilities {
@@ -61,15 +62,11 @@ export interface ReadByTypeOptions {
   readonly limit?: number;
 }
 
-/** The operations that run inside a transaction. */
+/**
+ * The operations that run inside a transaction. Events are appended only through a unit of
+ * work (src/unit-of-work/), which is the one place that may reach the store's append.
+ */
 export interface StoreTransaction {
-  /**
-   * Appends a batch of events. Each payload is validated against exactly the schema version
-   * it declares, every reference it declares must name a registered context, and a
-   * deprecated version is refused. Either every event is recorded or the transaction is
-   * unusable and rolls back: an append never half-applies.
-   */
-  appendEvents(events: readonly NewEvent[]): Promise<RecordedEvent[]>;
   /** Adds a context to the registry so events can name it. */
   registerContext(context: ContextRef): Promise<void>;
   /**
@@ -79,6 +76,8 @@ export interface StoreTransaction {
   registerEventSchema(schema: EventSchemaRegistration): Promise<'registered' | 'unchanged'>;
   /** Closes a schema version for new events; `unchanged` if it was closed already. */
   deprecateEventSchema(deprecation: EventSchemaDeprecation): Promise<'deprecated' | 'unchanged'>;
+  /** The domain's own SQL on the transaction's connection (`$1` placeholders on both databases). */
+  readonly sql: SqlAccess;
 }
 
 /**
@@ -87,11 +86,8 @@ export interface StoreTransaction {
  * @example
  * const store = await openEventStore('sqlite:./data/pet.db');
  * await store.migrate();
- * await store.transaction(async (tx) => {
- *   await tx.registerContext({ type: 'ticket', id: 'T-1' });
- *   await tx.appendEvents([{ eventType: 'ticket.created', schemaVersion: 1,
- *     context: { type: 'ticket', id: 'T-1' }, payload: { priority: 'high' } }]);
- * });
+ * await store.transaction((tx) => tx.registerContext({ type: 'ticket', id: 'T-1' }));
+ * const events = await store.readLog({ limit: 100 });
  */
 export interface EventStore {
   readonly dialect: 'sqlite' | 'postgres';
@@ -107,6 +103,8 @@ export interface EventStore {
   /** Events of the given types, in occurred_at order (ties by position). */
   readByType(options: ReadByTypeOptions): Promise<RecordedEvent[]>;
   getEvent(id: string): Promise<RecordedEvent | undefined>;
+  /** The events of one unit of work (one correlation id), in the order they were appended. */
+  readCorrelation(correlationId: string): Promise<RecordedEvent[]>;
   /** The position of the last event readers can see in log order; `0n` for an empty log. */
   headPosition(): Promise<Position>;
   /** The registered schema versions, by type then version. */

@@ -3,6 +3,7 @@
  * the version they declare, references resolved, deprecated versions closed, the registry
  * synchronised with the code.
  */
+import { appendEvents } from '../../src/store/internal.js';
 import { Type } from '@sinclair/typebox';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -91,7 +92,7 @@ export function contractConformance(factory: DatabaseFactory): void {
     it('resolves a reference to a context registered earlier in the same transaction', async () => {
       await store.transaction(async (tx) => {
         await tx.registerContext({ type: 'customer', id: 'C-new' });
-        await tx.appendEvents([v2({ customer_id: 'C-new', priority: 'low', sla_version: 1 })]);
+        await appendEvents(tx, [v2({ customer_id: 'C-new', priority: 'low', sla_version: 1 })]);
       });
       expect(await store.readContext(TICKET)).toHaveLength(1);
     });

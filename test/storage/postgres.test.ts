@@ -1,6 +1,7 @@
 import { describe } from 'vitest';
 import { contractConformance } from '../conformance/contracts-suite.js';
 import { eventStoreConformance } from '../conformance/event-store-suite.js';
+import { unitOfWorkConformance } from '../conformance/unit-of-work-suite.js';
 import { postgresFactory } from '../support/databases.js';
 
 describe.skipIf(postgresFactory.skipReason !== undefined)(
@@ -8,5 +9,6 @@ describe.skipIf(postgresFactory.skipReason !== undefined)(
   () => {
     eventStoreConformance(postgresFactory);
     contractConformance(postgresFactory);
+    unitOfWorkConformance(postgresFactory);
   },
 );

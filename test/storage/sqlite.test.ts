@@ -1,9 +1,11 @@
 import { describe } from 'vitest';
 import { contractConformance } from '../conformance/contracts-suite.js';
 import { eventStoreConformance } from '../conformance/event-store-suite.js';
+import { unitOfWorkConformance } from '../conformance/unit-of-work-suite.js';
 import { sqliteFactory } from '../support/databases.js';
 
 describe('SQLite event store', () => {
   eventStoreConformance(sqliteFactory);
   contractConformance(sqliteFactory);
+  unitOfWorkConformance(sqliteFactory);
 });

@@ -1,6 +1,7 @@
 /**
  * The shared fixture: a few contexts and event types every storage suite uses.
  */
+import { appendEvents } from '../../src/store/internal.js';
 import type { JsonObject, NewEvent } from '../../src/events/types.js';
 import type { EventStore } from '../../src/store/event-store.js';
 
@@ -75,5 +76,5 @@ export function statusChanged(overrides: Partial<NewEvent> = {}): NewEvent {
 
 /** Appends events in their own transaction. */
 export function append(store: EventStore, events: readonly NewEvent[]) {
-  return store.transaction((tx) => tx.appendEvents(events));
+  return store.transaction((tx) => appendEvents(tx, events));
 }

@@ -1,3 +1,4 @@
+import { appendEvents } from '../../store/internal.js';
 import type { NewEvent } from '../../events/types.js';
 import { PET_CONTRACTS } from '../../pet/catalogue.js';
 import { syncContracts } from '../../registry/sync.js';
@@ -20,7 +21,7 @@ export async function demoCommand(store: EventStore, output: Output): Promise<vo
   if (recorded.length === 0) {
     await store.transaction(async (tx) => {
       for (const context of [ADA, ACME, TICKET]) await tx.registerContext(context);
-      await tx.appendEvents(story());
+      await appendEvents(tx, story());
     });
     output.out('Recorded a demo ticket story:');
   } else {

@@ -16,6 +16,7 @@ import { TransactionGuard } from '../transaction-guard.js';
 import { SchemaCatalog } from '../../registry/schema-catalog.js';
 import { CheckedTransaction, type AdapterOperations } from '../checked-transaction.js';
 import { appendEvents } from './append-events.js';
+import { claimIdempotencyKey, recordIdempotencyResult } from './claim-idempotency-key.js';
 import { deprecateEventSchema } from './deprecate-event-schema.js';
 import { getEvent } from './get-event.js';
 import { headPosition } from './head-position.js';
@@ -23,9 +24,11 @@ import { listEventSchemas } from './list-event-schemas.js';
 import { migrate } from './migrate.js';
 import { readByType } from './read-by-type.js';
 import { readContext } from './read-context.js';
+import { readCorrelation } from './read-correlation.js';
 import { readLog } from './read-log.js';
 import { registerContext } from './register-context.js';
 import { registerEventSchema } from './register-event-schema.js';
+import { sqlAccess } from './sql-access.js';
 
 /** Options for a PostgreSQL event store. */
 export interface PostgresEventStoreOptions {
@@ -139,6 +142,10 @@ class PostgresEventStore implements EventStore {
     return this.#open(() => getEvent(this.#pool, id));
   }
 
+  readCorrelation(correlationId: string): Promise<RecordedEvent[]> {
+    return this.#open(() => readCorrelation(this.#pool, correlationId));
+  }
+
   headPosition(): Promise<Position> {
     return this.#open(() => headPosition(this.#pool));
   }
@@ -159,6 +166,9 @@ class PostgresEventStore implements EventStore {
       registerContext: (context) => registerContext(client, context),
       registerEventSchema: (registration) => registerEventSchema(client, registration),
       deprecateEventSchema: (deprecation) => deprecateEventSchema(client, deprecation),
+      sql: sqlAccess(client),
+      claimIdempotencyKey: (claim) => claimIdempotencyKey(client, claim),
+      recordIdempotencyResult: (claim, result) => recordIdempotencyResult(client, claim, result),
     };
   }
 

@@ -18,6 +18,7 @@ import { TransactionGuard } from '../transaction-guard.js';
 import { SchemaCatalog } from '../../registry/schema-catalog.js';
 import { CheckedTransaction, type AdapterOperations } from '../checked-transaction.js';
 import { appendEvents } from './append-events.js';
+import { claimIdempotencyKey, recordIdempotencyResult } from './claim-idempotency-key.js';
 import { deprecateEventSchema } from './deprecate-event-schema.js';
 import { getEvent } from './get-event.js';
 import { headPosition } from './head-position.js';
@@ -26,9 +27,11 @@ import { migrate } from './migrate.js';
 import { beginImmediate, WriteQueue } from './write-lock.js';
 import { readByType } from './read-by-type.js';
 import { readContext } from './read-context.js';
+import { readCorrelation } from './read-correlation.js';
 import { readLog } from './read-log.js';
 import { registerContext } from './register-context.js';
 import { registerEventSchema } from './register-event-schema.js';
+import { sqlAccess } from './sql-access.js';
 
 /** Options for a SQLite event store. */
 export interface SqliteEventStoreOptions {
@@ -130,6 +133,10 @@ class SqliteEventStore implements EventStore {
     return this.#read(() => getEvent(this.#reader, id));
   }
 
+  readCorrelation(correlationId: string): Promise<RecordedEvent[]> {
+    return this.#read(() => readCorrelation(this.#reader, correlationId));
+  }
+
   headPosition(): Promise<Position> {
     return this.#read(() => headPosition(this.#reader));
   }
@@ -174,5 +181,8 @@ function operations(db: Connection): AdapterOperations {
     registerContext: (context) => registerContext(db, context),
     registerEventSchema: (registration) => registerEventSchema(db, registration),
     deprecateEventSchema: (deprecation) => deprecateEventSchema(db, deprecation),
+    sql: sqlAccess(db),
+    claimIdempotencyKey: (claim) => claimIdempotencyKey(db, claim),
+    recordIdempotencyResult: (claim, result) => recordIdempotencyResult(db, claim, result),
   };
 }

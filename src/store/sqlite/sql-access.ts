@@ -1,0 +1,38 @@
+import type { Database } from 'better-sqlite3';
+import type { SqlAccess, SqlValue } from '../sql-access.js';
+import { prepared } from './queryable.js';
+
+// `$1` becomes the named parameter `@p1`, so a placeholder may appear more than once.
+const toNamed = (text: string) => text.replace(/\$(\d+)/g, '@p$1');
+
+function bind(params: readonly SqlValue[]): Record<string, unknown> {
+  const named: Record<string, unknown> = {};
+  params.forEach((value, index) => {
+    named[`p${index + 1}`] =
+      typeof value === 'boolean'
+        ? Number(value)
+        : value instanceof Date
+          ? value.toISOString()
+          : value;
+  });
+  return named;
+}
+
+/** The domain's SQL on a SQLite connection. */
+export function sqlAccess(db: Database): SqlAccess {
+  return {
+    query: <Row extends Record<string, unknown>>(
+      text: string,
+      params: readonly SqlValue[] = [],
+    ) => {
+      const statement = prepared(db, toNamed(text));
+      if (!statement.reader) {
+        statement.run(bind(params));
+        return Promise.resolve([] as Row[]);
+      }
+      return Promise.resolve(statement.all(bind(params)) as Row[]);
+    },
+    execute: (text: string, params: readonly SqlValue[] = []) =>
+      Promise.resolve(prepared(db, toNamed(text)).run(bind(params)).changes),
+  };
+}

@@ -1,0 +1,231 @@
+/**
+ * The unit of work: the one way the domain changes state and emits events. It opens a
+ * transaction, gives the domain its SQL and `emit`, appends what was emitted once the work
+ * has succeeded, and commits both or neither.
+ */
+import { canonicalJson, canonicalSha256, sha256Hex } from '../events/canonical-json.js';
+import { IdempotencyConflictError, UnitOfWorkInvalidError } from '../events/errors.js';
+import { newEventId } from '../events/ids.js';
+import type { ContextRef, JsonValue, NewEvent, RecordedEvent } from '../events/types.js';
+import type { EventStore } from '../store/event-store.js';
+import type { IdempotencyClaim } from '../store/idempotency.js';
+import { internals } from '../store/internal.js';
+import type { SqlAccess } from '../store/sql-access.js';
+import { actorOf, principalKey, type Principal } from './principal.js';
+
+/** An event as the domain emits it: actor, correlation and idempotency come from the unit. */
+export type Emission = Omit<
+  NewEvent,
+  'actorEmployeeId' | 'correlationId' | 'causationId' | 'idempotencyKey'
+>;
+
+/** What the domain gets inside a unit of work. */
+export interface UnitOfWorkContext {
+  readonly principal: Principal;
+  /** Shared by every event of this unit. */
+  readonly correlationId: string;
+  /** The domain's own SQL, in the unit's transaction (`$1` placeholders on both databases). */
+  readonly sql: SqlAccess;
+  /** Adds a context to the registry, in the unit's transaction. */
+  registerContext(context: ContextRef): Promise<void>;
+  /**
+   * Records an event, appended when the work succeeds. Returns its id, so a later event can
+   * name it as its cause (`{ causedBy: id }`).
+   */
+  emit(event: Emission, options?: { readonly causedBy?: string }): { readonly id: string };
+}
+
+/** How to run a unit of work. */
+export interface UnitOfWorkOptions {
+  readonly principal: Principal;
+  /** The command's name, such as `quote.accept`: it scopes idempotency keys. */
+  readonly command: string;
+  /** The command's input; with the command, its fingerprint tells a replay from a conflict. */
+  readonly input?: JsonValue;
+  /** Replays with the same key (same command, same principal) return the first run's outcome. */
+  readonly idempotencyKey?: string;
+  /** Continue a correlation (a unit started by another); default: a new one. */
+  readonly correlationId?: string;
+  /** The event this unit reacts to; its events record it as their cause. */
+  readonly causationId?: string;
+}
+
+/** What a unit of work did. */
+export interface UnitOfWorkResult<T> {
+  readonly result: T;
+  readonly events: readonly RecordedEvent[];
+  readonly correlationId: string;
+  /** True when an idempotency key matched an earlier run: nothing ran, nothing was written. */
+  readonly replayed: boolean;
+}
+
+/** Runs units of work against one store. */
+export interface UnitOfWork {
+  /**
+   * Runs `work` in one transaction and appends what it emitted. Any failure (the work
+   * throws, a statement fails, an event is invalid, a context or reference does not
+   * resolve, a context version is stale) rolls back the state change and every event.
+   *
+   * @example
+   * const { events } = await unitOfWork.run(
+   *   { principal: employeePrincipal('E-ada'), command: 'ticket.open', idempotencyKey: requestId, input },
+   *   async ({ sql, emit, registerContext }) => {
+   *     await sql.execute('INSERT INTO tickets (id, status) VALUES ($1, $2)', ['T-1', 'new']);
+   *     await registerContext({ type: 'ticket', id: 'T-1' });
+   *     emit({ eventType: 'ticket.created', schemaVersion: 1, context: { type: 'ticket', id: 'T-1' }, payload });
+   *   },
+   * );
+   */
+  run<T>(
+    options: UnitOfWorkOptions,
+    work: (context: UnitOfWorkContext) => Promise<T>,
+  ): Promise<UnitOfWorkResult<T>>;
+}
+
+const COMMAND_PATTERN = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/;
+const FORBIDDEN_FIELDS = [
+  'actorEmployeeId',
+  'correlationId',
+  'causationId',
+  'idempotencyKey',
+] as const;
+
+/** The unit of work over a store. */
+export function createUnitOfWork(store: EventStore): UnitOfWork {
+  return { run: (options, work) => runUnit(store, options, work) };
+}
+
+type Outcome<T> =
+  | { readonly kind: 'ran'; readonly result: T; readonly events: RecordedEvent[] }
+  | { readonly kind: 'replay'; readonly result: T; readonly correlationId: string };
+
+async function runUnit<T>(
+  store: EventStore,
+  options: UnitOfWorkOptions,
+  work: (context: UnitOfWorkContext) => Promise<T>,
+): Promise<UnitOfWorkResult<T>> {
+  checkOptions(options);
+  const correlationId = options.correlationId?.toLowerCase() ?? newEventId();
+  const claim = idempotencyClaim(options, correlationId);
+  const outcome = await store.transaction(async (tx): Promise<Outcome<T>> => {
+    const hidden = internals(tx);
+    if (claim) {
+      const claimed = await hidden.claimIdempotencyKey(claim);
+      if (!claimed.claimed) {
+        if (claimed.recorded.fingerprint !== claim.fingerprint) {
+          throw new IdempotencyConflictError(claim.command, claim.key);
+        }
+        return {
+          kind: 'replay',
+          result: claimed.recorded.result as T,
+          correlationId: claimed.recorded.correlationId,
+        };
+      }
+    }
+    const emitted: NewEvent[] = [];
+    let open = true;
+    const context: UnitOfWorkContext = {
+      principal: options.principal,
+      correlationId,
+      sql: tx.sql,
+      registerContext: (ref) => tx.registerContext(ref),
+      emit: (event, emitOptions = {}) => {
+        if (!open)
+          throw new UnitOfWorkInvalidError('emit', 'was called after the unit of work ended');
+        for (const field of FORBIDDEN_FIELDS) {
+          if (field in event) {
+            throw new UnitOfWorkInvalidError(field, 'is set by the unit of work, not by the event');
+          }
+        }
+        const id = event.id ?? newEventId();
+        emitted.push({
+          ...event,
+          id,
+          actorEmployeeId: actorOf(options.principal),
+          correlationId,
+          causationId: emitOptions.causedBy ?? options.causationId ?? null,
+          idempotencyKey: claim ? `${eventKeyPrefix(claim)}#${emitted.length + 1}` : null,
+        });
+        return { id };
+      },
+    };
+    try {
+      const result = await work(context);
+      open = false;
+      const events = emitted.length > 0 ? await hidden.append(emitted) : [];
+      if (claim) await hidden.recordIdempotencyResult(claim, jsonResult(result));
+      return { kind: 'ran', result, events };
+    } finally {
+      open = false;
+    }
+  });
+  if (outcome.kind === 'ran') {
+    return { result: outcome.result, events: outcome.events, correlationId, replayed: false };
+  }
+  return {
+    result: outcome.result,
+    events: await store.readCorrelation(outcome.correlationId),
+    correlationId: outcome.correlationId,
+    replayed: true,
+  };
+}
+
+function checkOptions(options: UnitOfWorkOptions): void {
+  const { principal, command, idempotencyKey } = options;
+  if (typeof command !== 'string' || command.length > 100 || !COMMAND_PATTERN.test(command)) {
+    throw new UnitOfWorkInvalidError(
+      'command',
+      `must be a dotted lower_snake name, got ${JSON.stringify(command)}`,
+    );
+  }
+  const valid =
+    (principal.kind === 'employee' &&
+      typeof principal.employeeId === 'string' &&
+      principal.employeeId.length > 0) ||
+    (principal.kind === 'system' &&
+      typeof principal.name === 'string' &&
+      /^[a-z][a-z0-9_.-]{0,99}$/.test(principal.name));
+  if (!valid)
+    throw new UnitOfWorkInvalidError(
+      'principal',
+      'must be an employee id or a system name (lower case)',
+    );
+  if (
+    idempotencyKey !== undefined &&
+    (typeof idempotencyKey !== 'string' || idempotencyKey.length < 1 || idempotencyKey.length > 100)
+  ) {
+    throw new UnitOfWorkInvalidError('idempotencyKey', 'must be a string of 1 to 100 characters');
+  }
+}
+
+function idempotencyClaim(
+  options: UnitOfWorkOptions,
+  correlationId: string,
+): IdempotencyClaim | undefined {
+  if (options.idempotencyKey === undefined) return undefined;
+  return {
+    command: options.command,
+    principal: principalKey(options.principal),
+    key: options.idempotencyKey,
+    fingerprint: canonicalSha256({ command: options.command, input: options.input ?? null }),
+    correlationId,
+  };
+}
+
+/** A short, unique prefix for the events' own idempotency keys (the database's backstop). */
+function eventKeyPrefix(claim: IdempotencyClaim): string {
+  return `uow:${sha256Hex(canonicalJson([claim.command, claim.principal, claim.key])).slice(0, 40)}`;
+}
+
+/** The result as stored for replays: JSON, or a clear error. */
+function jsonResult(result: unknown): JsonValue {
+  if (result === undefined) return null;
+  try {
+    return JSON.parse(JSON.stringify(result)) as JsonValue;
+  } catch (error) {
+    throw new UnitOfWorkInvalidError(
+      'result',
+      `of a unit with an idempotency key must be JSON: ${(error as Error).message}`,
+    );
+  }
+}

@@ -1,0 +1,416 @@
+/**
+ * The unit of work, run once per adapter: state and events commit together or not at all;
+ * actor, correlation and causation come from the unit; idempotency keys replay.
+ */
+import { Type } from '@sinclair/typebox';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type {
+  PetError} from '../../src/events/errors.js';
+import {
+  ActorUnknownError,
+  IdempotencyConflictError,
+  UnitOfWorkInvalidError,
+} from '../../src/events/errors.js';
+import * as library from '../../src/index.js';
+import { Code, defineContract, Payload, Reference } from '../../src/registry/contract.js';
+import { syncContracts } from '../../src/registry/sync.js';
+import type { EventStore } from '../../src/store/event-store.js';
+import { employeePrincipal, systemPrincipal } from '../../src/unit-of-work/principal.js';
+import {
+  createUnitOfWork,
+  type Emission,
+  type UnitOfWork,
+  type UnitOfWorkContext,
+} from '../../src/unit-of-work/unit-of-work.js';
+import type { DatabaseFactory, TestDatabase } from '../support/databases.js';
+import { ALICE, BOB, seedFixture } from '../support/fixtures.js';
+
+const LeadCreatedV1 = defineContract({
+  eventType: 'lead.created',
+  schemaVersion: 1,
+  schema: Payload({ source: Code('email', 'phone', 'referral'), owner_id: Reference('employee') }),
+});
+const LeadQualifiedV1 = defineContract({
+  eventType: 'lead.qualified',
+  schemaVersion: 1,
+  schema: Payload({
+    from_status: Code('new'),
+    to_status: Code('qualified'),
+    touches: Type.Integer(),
+  }),
+});
+
+/** Runs every unit-of-work behaviour against the databases `factory` makes. */
+export function unitOfWorkConformance(factory: DatabaseFactory): void {
+  let db: TestDatabase;
+  let store: EventStore;
+  let unitOfWork: UnitOfWork;
+  const alice = employeePrincipal(ALICE.id);
+
+  beforeEach(async () => {
+    db = await factory.create();
+    store = db.store;
+    unitOfWork = createUnitOfWork(store);
+    await seedFixture(store);
+    await syncContracts(store, [LeadCreatedV1, LeadQualifiedV1]);
+    await db.raw.run(
+      'CREATE TABLE test_leads (id TEXT PRIMARY KEY, status TEXT NOT NULL, touches INTEGER NOT NULL DEFAULT 0)',
+    );
+  });
+  afterEach(async () => {
+    await db.cleanup();
+  });
+
+  const lead = (id: string) => ({ type: 'lead', id });
+
+  /** Creates a lead: its state row, its context, its event. */
+  async function createLead(context: UnitOfWorkContext, id: string, payload: object = {}) {
+    await context.sql.execute('INSERT INTO test_leads (id, status) VALUES ($1, $2)', [id, 'new']);
+    await context.registerContext(lead(id));
+    return context.emit({
+      eventType: 'lead.created',
+      schemaVersion: 1,
+      context: lead(id),
+      payload: { source: 'email', owner_id: ALICE.id, ...payload },
+    });
+  }
+
+  async function stateOf(id: string): Promise<unknown[]> {
+    return db.raw.run(`SELECT status, touches FROM test_leads WHERE id = '${id}'`);
+  }
+
+  describe('one transaction for state and events', () => {
+    it('commits the state row and its events together, with actor, correlation and causation', async () => {
+      const { events, correlationId, replayed } = await unitOfWork.run(
+        { principal: alice, command: 'lead.create' },
+        async (context) => {
+          const created = await createLead(context, 'L-1');
+          await context.sql.execute(
+            "UPDATE test_leads SET status = 'qualified', touches = 1 WHERE id = $1",
+            ['L-1'],
+          );
+          context.emit(
+            {
+              eventType: 'lead.qualified',
+              schemaVersion: 1,
+              context: lead('L-1'),
+              payload: { from_status: 'new', to_status: 'qualified', touches: 1 },
+              occurredAt: '2026-11-01T09:00:00Z',
+            },
+            { causedBy: created.id },
+          );
+        },
+      );
+      expect(replayed).toBe(false);
+      expect(await stateOf('L-1')).toEqual([{ status: 'qualified', touches: 1 }]);
+      const stored = await store.readCorrelation(correlationId);
+      expect(stored).toEqual(events);
+      expect(stored.map((e) => [e.eventType, e.actorEmployeeId, e.correlationId])).toEqual([
+        ['lead.created', ALICE.id, correlationId],
+        ['lead.qualified', ALICE.id, correlationId],
+      ]);
+      expect(stored[0]?.causationId).toBeNull();
+      expect(stored[1]?.causationId).toBe(stored[0]?.id);
+      expect(stored[1]?.occurredAt).toBe('2026-11-01T09:00:00.000Z');
+      expect(Math.abs(Date.parse(stored[0]?.occurredAt ?? '') - Date.now())).toBeLessThan(5000);
+    });
+
+    it('records a null actor for a system principal', async () => {
+      const { events } = await unitOfWork.run(
+        { principal: systemPrincipal('importer'), command: 'lead.import' },
+        (context) => createLead(context, 'L-2'),
+      );
+      expect(events[0]?.actorEmployeeId).toBeNull();
+    });
+
+    it('records the causation of a unit that reacts to an event', async () => {
+      const first = await unitOfWork.run({ principal: alice, command: 'lead.create' }, (c) =>
+        createLead(c, 'L-3'),
+      );
+      const cause = first.events[0]?.id ?? '';
+      const second = await unitOfWork.run(
+        {
+          principal: systemPrincipal('router'),
+          command: 'lead.route',
+          causationId: cause,
+          correlationId: first.correlationId,
+        },
+        (c) => createLead(c, 'L-4'),
+      );
+      expect(second.events[0]).toMatchObject({
+        causationId: cause,
+        correlationId: first.correlationId,
+      });
+    });
+  });
+
+  describe('any failure leaves neither the state row nor any event', () => {
+    const failures: [string, (context: UnitOfWorkContext) => Promise<unknown>, string | RegExp][] =
+      [
+        [
+          'an invalid payload',
+          (c) => createLead(c, 'L-9', { source: 'carrier pigeon' }),
+          'PET_PAYLOAD_INVALID',
+        ],
+        [
+          'an unresolved context',
+          async (c) => {
+            await createLead(c, 'L-9');
+            c.emit({
+              eventType: 'lead.created',
+              schemaVersion: 1,
+              context: lead('L-404'),
+              payload: { source: 'email', owner_id: ALICE.id },
+            });
+          },
+          'PET_CONTEXT_UNRESOLVED',
+        ],
+        [
+          'an unresolved reference',
+          (c) => createLead(c, 'L-9', { owner_id: 'E-ghost' }),
+          'PET_REFERENCE_UNRESOLVED',
+        ],
+        [
+          'a stale context version',
+          async (c) => {
+            await createLead(c, 'L-9');
+            c.emit({
+              eventType: 'lead.qualified',
+              schemaVersion: 1,
+              context: lead('L-9'),
+              payload: { from_status: 'new', to_status: 'qualified', touches: 0 },
+              expectedContextVersion: 5,
+            });
+          },
+          'PET_CONTEXT_VERSION_CONFLICT',
+        ],
+        [
+          'a database error',
+          async (c) => {
+            await createLead(c, 'L-9');
+            await c.sql.execute('INSERT INTO no_such_table (id) VALUES ($1)', ['x']);
+          },
+          /no_such_table/,
+        ],
+        [
+          'an exception before the emit',
+          async (c) => {
+            await c.sql.execute('INSERT INTO test_leads (id, status) VALUES ($1, $2)', [
+              'L-9',
+              'new',
+            ]);
+            throw new Error('domain failure before emit');
+          },
+          'domain failure before emit',
+        ],
+        [
+          'an exception after the emit',
+          async (c) => {
+            await createLead(c, 'L-9');
+            throw new Error('domain failure after emit');
+          },
+          'domain failure after emit',
+        ],
+        [
+          'an occurred_at later than recorded_at beyond the tolerance',
+          async (c) => {
+            await c.sql.execute('INSERT INTO test_leads (id, status) VALUES ($1, $2)', [
+              'L-9',
+              'new',
+            ]);
+            await c.registerContext(lead('L-9'));
+            c.emit({
+              eventType: 'lead.created',
+              schemaVersion: 1,
+              context: lead('L-9'),
+              payload: { source: 'email', owner_id: ALICE.id },
+              occurredAt: new Date(Date.now() + 3_600_000),
+            });
+          },
+          'PET_OCCURRED_AT_IN_FUTURE',
+        ],
+      ];
+
+    it.each(failures)('%s', async (_name, work, expected) => {
+      const error = await unitOfWork
+        .run({ principal: alice, command: 'lead.create' }, work)
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(Error);
+      if (typeof expected === 'string' && expected.startsWith('PET_'))
+        expect((error as PetError).code).toBe(expected);
+      else expect((error as Error).message).toMatch(expected);
+      expect(await stateOf('L-9')).toEqual([]);
+      expect(await store.readLog()).toEqual([]);
+      expect(await db.raw.run("SELECT 1 FROM contexts WHERE context_type = 'lead'")).toEqual([]);
+    });
+
+    it('refuses an employee principal that is not a registered employee', async () => {
+      const error = await unitOfWork
+        .run({ principal: employeePrincipal('E-ghost'), command: 'lead.create' }, (c) =>
+          createLead(c, 'L-9'),
+        )
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ActorUnknownError);
+      expect(await stateOf('L-9')).toEqual([]);
+    });
+  });
+
+  describe('the actor is the principal', () => {
+    it('refuses an event that names its own actor, correlation or idempotency key', async () => {
+      for (const field of ['actorEmployeeId', 'correlationId', 'idempotencyKey']) {
+        const error = await unitOfWork
+          .run({ principal: alice, command: 'lead.create' }, async (c) => {
+            await c.sql.execute('INSERT INTO test_leads (id, status) VALUES ($1, $2)', [
+              'L-9',
+              'new',
+            ]);
+            await c.registerContext(lead('L-9'));
+            c.emit({
+              eventType: 'lead.created',
+              schemaVersion: 1,
+              context: lead('L-9'),
+              payload: { source: 'email', owner_id: ALICE.id },
+              [field]: BOB.id,
+            });
+          })
+          .catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(UnitOfWorkInvalidError);
+        expect((error as UnitOfWorkInvalidError).field).toBe(field);
+      }
+      expect(await store.readLog()).toEqual([]);
+    });
+
+    it('offers no way to emit outside a unit of work', async () => {
+      expect(Object.keys(library)).not.toContain('appendEvents');
+      expect(
+        Object.keys(library).filter(
+          (name) => /append|internal/i.test(name) && !name.endsWith('Error'),
+        ),
+      ).toEqual([]);
+      await store.transaction((tx) => {
+        expect('appendEvents' in tx).toBe(false);
+        return Promise.resolve();
+      });
+      let escaped: UnitOfWorkContext | undefined;
+      await unitOfWork.run({ principal: alice, command: 'lead.create' }, async (c) => {
+        escaped = c;
+        await createLead(c, 'L-5');
+      });
+      expect(() =>
+        escaped?.emit({
+          eventType: 'lead.created',
+          schemaVersion: 1,
+          context: lead('L-5'),
+          payload: {},
+        }),
+      ).toThrow(UnitOfWorkInvalidError);
+    });
+  });
+
+  describe('idempotency', () => {
+    const touch = (id: string) => async (c: UnitOfWorkContext) => {
+      const [row] = await c.sql.query<{ touches: number | string }>(
+        'SELECT touches FROM test_leads WHERE id = $1',
+        [id],
+      );
+      const touches = Number(row?.touches ?? 0) + 1;
+      await c.sql.execute('UPDATE test_leads SET touches = $1 WHERE id = $2', [touches, id]);
+      c.emit({
+        eventType: 'lead.qualified',
+        schemaVersion: 1,
+        context: lead(id),
+        payload: { from_status: 'new', to_status: 'qualified', touches },
+      });
+      return { touches };
+    };
+
+    beforeEach(async () => {
+      await unitOfWork.run({ principal: alice, command: 'lead.create' }, (c) =>
+        createLead(c, 'L-7'),
+      );
+    });
+
+    it('replays the original events and result, and runs no state change', async () => {
+      const options = {
+        principal: alice,
+        command: 'lead.qualify',
+        idempotencyKey: 'req-1',
+        input: { lead: 'L-7' },
+      };
+      const first = await unitOfWork.run(options, touch('L-7'));
+      const replay = await unitOfWork.run(options, touch('L-7'));
+      expect(replay.replayed).toBe(true);
+      expect(replay.result).toEqual({ touches: 1 });
+      expect(replay.events).toEqual(first.events);
+      expect(replay.correlationId).toBe(first.correlationId);
+      expect(await stateOf('L-7')).toEqual([{ status: 'new', touches: 1 }]);
+      expect(await store.readContext(lead('L-7'))).toHaveLength(2);
+    });
+
+    it('refuses the same key with a different input, naming the key', async () => {
+      await unitOfWork.run(
+        {
+          principal: alice,
+          command: 'lead.qualify',
+          idempotencyKey: 'req-2',
+          input: { lead: 'L-7' },
+        },
+        touch('L-7'),
+      );
+      const error = await unitOfWork
+        .run(
+          {
+            principal: alice,
+            command: 'lead.qualify',
+            idempotencyKey: 'req-2',
+            input: { lead: 'L-8' },
+          },
+          touch('L-7'),
+        )
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(IdempotencyConflictError);
+      expect((error as PetError).code).toBe('PET_IDEMPOTENCY_CONFLICT');
+      expect((error as Error).message).toContain('"req-2"');
+      expect(await stateOf('L-7')).toEqual([{ status: 'new', touches: 1 }]);
+    });
+
+    it('scopes keys by command and by principal', async () => {
+      const key = { idempotencyKey: 'shared', input: { lead: 'L-7' } };
+      await unitOfWork.run({ ...key, principal: alice, command: 'lead.qualify' }, touch('L-7'));
+      const otherCommand = await unitOfWork.run(
+        { ...key, principal: alice, command: 'lead.requalify' },
+        touch('L-7'),
+      );
+      const otherPrincipal = await unitOfWork.run(
+        { ...key, principal: employeePrincipal(BOB.id), command: 'lead.qualify' },
+        touch('L-7'),
+      );
+      expect([otherCommand.replayed, otherPrincipal.replayed]).toEqual([false, false]);
+      expect(await stateOf('L-7')).toEqual([{ status: 'new', touches: 3 }]);
+    });
+
+    it('runs 50 simultaneous units with one key exactly once; the others get its result', async () => {
+      const stores = [store, db.openAnother(), db.openAnother()];
+      const runs = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          createUnitOfWork(stores[i % stores.length] as EventStore).run(
+            {
+              principal: alice,
+              command: 'lead.qualify',
+              idempotencyKey: 'burst',
+              input: { lead: 'L-7' },
+            },
+            touch('L-7'),
+          ),
+        ),
+      );
+      expect(runs.filter((r) => !r.replayed)).toHaveLength(1);
+      expect(new Set(runs.map((r) => JSON.stringify(r.result)))).toEqual(
+        new Set([JSON.stringify({ touches: 1 })]),
+      );
+      expect(new Set(runs.map((r) => r.events.map((e) => e.id).join()))).toHaveProperty('size', 1);
+      expect(await stateOf('L-7')).toEqual([{ status: 'new', touches: 1 }]);
+      expect(await store.readContext(lead('L-7'))).toHaveLength(2);
+    });
+  });
+}
