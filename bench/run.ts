@@ -4,7 +4,8 @@
  *
  *   npm run bench                         both databases, every scenario
  *   npm run bench -- --db sqlite          one database
- *   npm run bench -- --scenario read-log  one scenario (one-writer, eight-writers, batch, read-log)
+ *   npm run bench -- --scenario read-log  one scenario (one-writer, eight-writers, batch,
+ *                                         unit-of-work, read-log)
  *
  * PostgreSQL: PET_BENCH_POSTGRES_URL, else PET_TEST_POSTGRES_URL, else
  * postgres://postgres@127.0.0.1:5432/test.
@@ -96,6 +97,19 @@ const SCENARIOS: Scenario[] = [
     async run(db, kind) {
       const [subject] = await subjects(db, kind);
       return timed(() => appendLoop(subject!, 100, 100));
+    },
+  },
+  {
+    name: 'unit-of-work',
+    title: 'unit of work: 1 state row UPDATE + 1 event',
+    dialects: ['postgres', 'sqlite'],
+    target: { postgres: 0.8, sqlite: 0.8 },
+    async run(db, kind) {
+      const [subject] = await subjects(db, kind);
+      return timed(async () => {
+        for (let k = 0; k < 2000; k += 1) await subject!.unitOfWork(sequence++);
+        return 2000;
+      });
     },
   },
   {

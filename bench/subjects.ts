@@ -22,6 +22,8 @@ import { START, type NewEvent } from '../src/events/types.js';
 import type { EventStore } from '../src/store/event-store.js';
 import { createPostgresEventStore } from '../src/store/postgres/store.js';
 import { createSqliteEventStore } from '../src/store/sqlite/store.js';
+import { employeePrincipal } from '../src/unit-of-work/principal.js';
+import { createUnitOfWork } from '../src/unit-of-work/unit-of-work.js';
 import { timeEntryPayload } from './payload.js';
 import { RAW_COLUMNS, RAW_POSTGRES_DDL, RAW_SQLITE_DDL } from './raw-tables.js';
 
@@ -55,7 +57,15 @@ export interface Subject {
   append(from: number, count: number): Promise<void>;
   /** Reads the whole log in order, page by page; resolves to the number of events read. */
   readAll(): Promise<number>;
+  /** One transaction that updates one state row and records event `i`. */
+  unitOfWork(i: number): Promise<void>;
 }
+
+/** The state table the unit-of-work scenario updates, one row per context. */
+const STATE_DDL =
+  'CREATE TABLE bench_time_entries (id TEXT PRIMARY KEY, submissions INTEGER NOT NULL)';
+const STATE_UPDATE = 'UPDATE bench_time_entries SET submissions = submissions + 1 WHERE id = $1';
+const stateRows = () => Array.from({ length: CONTEXTS }, (_, c) => `('TE-${c}', 0)`).join(', ');
 
 /** A database with both subjects set up on it. */
 export interface BenchDatabase {
@@ -117,7 +127,19 @@ async function seed(store: EventStore): Promise<void> {
 }
 
 function ourSubject(store: EventStore): Subject {
+  const unitOfWork = createUnitOfWork(store);
   return {
+    async unitOfWork(i) {
+      // The actor comes from the principal, never from the event.
+      const { actorEmployeeId, ...emission } = newEvent(i);
+      await unitOfWork.run(
+        { principal: employeePrincipal(actorEmployeeId ?? ''), command: 'time_entry.submit' },
+        async ({ sql, emit }) => {
+          await sql.execute(STATE_UPDATE, [emission.context.id]);
+          emit(emission);
+        },
+      );
+    },
     async append(from, count) {
       const events = Array.from({ length: count }, (_, k) => newEvent(from + k));
       await store.transaction((tx) => appendEvents(tx, events));
@@ -149,6 +171,8 @@ export async function openPostgresBench(connectionString: string): Promise<Bench
   stores.push(first);
   await seed(first);
   await admin.query(RAW_POSTGRES_DDL);
+  await admin.query(STATE_DDL);
+  await admin.query(`INSERT INTO bench_time_entries VALUES ${stateRows()}`);
   // As pgbench does before a run: the registries were just filled, and in a database in
   // steady state they are vacuumed (visibility map set) and analysed. The logs themselves,
   // ours and raw alike, start empty and are left to autovacuum.
@@ -179,6 +203,22 @@ export async function openPostgresBench(connectionString: string): Promise<Bench
         });
         pools.push(pool);
         const subject: Subject = {
+          async unitOfWork(i) {
+            const client = await pool.connect();
+            try {
+              const row = rawRow(i, versions);
+              await client.query('BEGIN');
+              await client.query({
+                name: 'raw_state_update',
+                text: STATE_UPDATE,
+                values: [row[6]],
+              });
+              await client.query({ name: 'raw_insert_1', text: insertSql(1), values: row });
+              await client.query('COMMIT');
+            } finally {
+              client.release();
+            }
+          },
           async append(from, count) {
             const client = await pool.connect();
             try {
@@ -227,6 +267,11 @@ export async function openSqliteBench(): Promise<BenchDatabase> {
   raw.pragma('journal_mode = WAL');
   raw.pragma('synchronous = FULL');
   raw.exec(RAW_SQLITE_DDL);
+  for (const db of [raw, new Database(join(folder, 'pet.db'))]) {
+    db.exec(STATE_DDL);
+    db.exec(`INSERT INTO bench_time_entries VALUES ${stateRows()}`);
+    if (db !== raw) db.close();
+  }
   const insert = raw.prepare(
     `INSERT INTO raw_events (position, ${RAW_COLUMNS.join(', ')}) VALUES (?, ${RAW_COLUMNS.map(() => '?').join(', ')})`,
   );
@@ -235,7 +280,16 @@ export async function openSqliteBench(): Promise<BenchDatabase> {
     .raw(true);
   const versions = new Map<number, number>();
   let position = 0;
+  const stateUpdate = raw.prepare(STATE_UPDATE.replace('$1', '?'));
   const rawSubject: Subject = {
+    async unitOfWork(i) {
+      raw.exec('BEGIN IMMEDIATE');
+      const row = rawRow(i, versions);
+      stateUpdate.run(row[6]);
+      position += 1;
+      insert.run(position, ...row);
+      raw.exec('COMMIT');
+    },
     async append(from, count) {
       raw.exec('BEGIN IMMEDIATE');
       for (let k = 0; k < count; k += 1) {

@@ -4,8 +4,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type {
-  PetError} from '../../src/events/errors.js';
+import type { PetError } from '../../src/events/errors.js';
 import {
   ActorUnknownError,
   IdempotencyConflictError,
@@ -18,7 +17,6 @@ import type { EventStore } from '../../src/store/event-store.js';
 import { employeePrincipal, systemPrincipal } from '../../src/unit-of-work/principal.js';
 import {
   createUnitOfWork,
-  type Emission,
   type UnitOfWork,
   type UnitOfWorkContext,
 } from '../../src/unit-of-work/unit-of-work.js';

@@ -1,5 +1,5 @@
-import { appendEvents } from '../../store/internal.js';
-import type { NewEvent } from '../../events/types.js';
+import { employeePrincipal } from '../../unit-of-work/principal.js';
+import { createUnitOfWork, type Emission } from '../../unit-of-work/unit-of-work.js';
 import { PET_CONTRACTS } from '../../pet/catalogue.js';
 import { syncContracts } from '../../registry/sync.js';
 import type { EventStore } from '../../store/event-store.js';
@@ -19,10 +19,19 @@ export async function demoCommand(store: EventStore, output: Output): Promise<vo
   await syncContracts(store, PET_CONTRACTS);
   const recorded = await store.readContext(TICKET, { limit: 1 });
   if (recorded.length === 0) {
-    await store.transaction(async (tx) => {
-      for (const context of [ADA, ACME, TICKET]) await tx.registerContext(context);
-      await appendEvents(tx, story());
-    });
+    // Ada must be a registered employee before she can act.
+    await store.transaction((tx) => tx.registerContext(ADA));
+    await createUnitOfWork(store).run(
+      {
+        principal: employeePrincipal(ADA.id),
+        command: 'demo.ticket_story',
+        idempotencyKey: 'demo-ticket-story',
+      },
+      async ({ registerContext, emit }) => {
+        for (const context of [ACME, TICKET]) await registerContext(context);
+        for (const event of story()) emit(event);
+      },
+    );
     output.out('Recorded a demo ticket story:');
   } else {
     output.out('The demo ticket story is already recorded:');
@@ -30,8 +39,8 @@ export async function demoCommand(store: EventStore, output: Output): Promise<vo
   for (const event of await store.readLog({ limit: 100 })) output.out(formatEventLine(event));
 }
 
-function story(): NewEvent[] {
-  const base = { context: TICKET, actorEmployeeId: ADA.id, schemaVersion: 1 };
+function story(): Emission[] {
+  const base = { context: TICKET, schemaVersion: 1 };
   return [
     {
       ...base,
