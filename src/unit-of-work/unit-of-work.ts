@@ -27,12 +27,12 @@ export interface UnitOfWorkContext {
   /** The domain's own SQL, in the unit's transaction (`$1` placeholders on both databases). */
   readonly sql: SqlAccess;
   /** Adds a context to the registry, in the unit's transaction. */
-  registerContext(context: ContextRef): Promise<void>;
+  readonly registerContext: (context: ContextRef) => Promise<void>;
   /**
    * Records an event, appended when the work succeeds. Returns its id, so a later event can
    * name it as its cause (`{ causedBy: id }`).
    */
-  emit(event: Emission, options?: { readonly causedBy?: string }): { readonly id: string };
+  readonly emit: (event: Emission, options?: { readonly causedBy?: string }) => { readonly id: string };
 }
 
 /** How to run a unit of work. */
