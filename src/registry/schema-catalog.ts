@@ -37,12 +37,23 @@ export interface BatchReference extends PayloadReference {
 }
 
 const key = versionKey;
-const NOTHING_PENDING: PendingRegistry = { schemas: [], deprecated: new Set() };
+
+/** What the current transaction offers the catalog. */
+export interface CatalogTransaction extends PendingRegistry {
+  /**
+   * Reads the registry on the transaction's own connection (so a reload never waits for a
+   * second connection while this one is held). It also returns the versions the
+   * transaction registered itself; the catalog leaves those out of its cache.
+   */
+  readonly loadSchemas: () => Promise<CatalogSchema[]>;
+}
 
 /**
- * Compiled validators by (type, version). A version the catalog does not know makes it
- * reload once from the database (another process may have registered it); versions
- * registered or deprecated in the current, uncommitted transaction are passed in by it.
+ * Compiled validators by (type, version). Loaded before a transaction starts; a version the
+ * catalog does not know makes it reload once, inside the transaction (another process may
+ * have registered it); versions registered or deprecated in the current, uncommitted
+ * transaction are passed in by it. The database checks deprecation again at insert, so a
+ * deprecation made by another process holds even while this cache has not seen it.
  */
 export class SchemaCatalog {
   readonly #load: () => Promise<CatalogSchema[]>;
@@ -60,20 +71,22 @@ export class SchemaCatalog {
     this.#versions = undefined;
   }
 
+  /** Loads the registry if it is not loaded: call before taking a connection for a transaction. */
+  async prime(): Promise<void> {
+    if (!this.#versions) this.#remember(await this.#load(), []);
+  }
+
   /**
    * Checks every event of a batch against exactly the version it declares, and returns the
    * references the payloads hold (each context once). Throws on the first event that fails, naming all of its
    * violations.
    */
-  async check(
-    batch: PreparedBatch,
-    pending: PendingRegistry = NOTHING_PENDING,
-  ): Promise<BatchReference[]> {
+  async check(batch: PreparedBatch, pending: CatalogTransaction): Promise<BatchReference[]> {
     const references: BatchReference[] = [];
     // One check per distinct context is enough; the first place it is named is reported.
     const named = new Set<string>();
     for (const [eventIndex, event] of batch.events.entries()) {
-      const entry = await this.#find(event.eventType, event.schemaVersion, pending.schemas);
+      const entry = await this.#find(event.eventType, event.schemaVersion, pending);
       if (
         entry.deprecatedAt !== null ||
         pending.deprecated.has(key(event.eventType, event.schemaVersion))
@@ -98,31 +111,35 @@ export class SchemaCatalog {
   async #find(
     eventType: string,
     schemaVersion: number,
-    pending: readonly CatalogSchema[],
+    tx: CatalogTransaction,
   ): Promise<CatalogSchema> {
-    const own = pending.findLast(
-      (p) => p.eventType === eventType && p.schemaVersion === schemaVersion,
-    );
+    const wanted = key(eventType, schemaVersion);
+    const own = tx.schemas.findLast((p) => key(p.eventType, p.schemaVersion) === wanted);
     if (own) return own;
-    let found = (await this.#loaded(false)).get(key(eventType, schemaVersion));
-    if (!found) found = (await this.#loaded(true)).get(key(eventType, schemaVersion));
+    let found = this.#versions?.get(wanted);
+    if (!found) {
+      this.#remember(await tx.loadSchemas(), tx.schemas);
+      found = this.#versions?.get(wanted);
+    }
     if (found) return found;
-    const typeKnown = this.#types.has(eventType) || pending.some((p) => p.eventType === eventType);
+    const typeKnown =
+      this.#types.has(eventType) || tx.schemas.some((p) => p.eventType === eventType);
     throw typeKnown
       ? new SchemaVersionUnregisteredError(eventType, schemaVersion)
       : new EventTypeUnknownError(eventType);
   }
 
-  async #loaded(reload: boolean): Promise<Map<string, CatalogSchema>> {
-    if (!this.#versions || reload) {
-      const versions = new Map<string, CatalogSchema>();
-      for (const schema of await this.#load()) {
-        versions.set(key(schema.eventType, schema.schemaVersion), schema);
-        this.#types.add(schema.eventType);
-      }
-      this.#versions = versions;
+  /** Caches what the database holds, without the versions of an uncommitted transaction. */
+  #remember(schemas: readonly CatalogSchema[], uncommitted: readonly CatalogSchema[]): void {
+    const skip = new Set(uncommitted.map((p) => key(p.eventType, p.schemaVersion)));
+    const versions = new Map<string, CatalogSchema>();
+    for (const schema of schemas) {
+      const entry = key(schema.eventType, schema.schemaVersion);
+      if (skip.has(entry)) continue;
+      versions.set(entry, schema);
+      this.#types.add(schema.eventType);
     }
-    return this.#versions;
+    this.#versions = versions;
   }
 
   #compile(entry: CatalogSchema): CompiledSchema {

@@ -13,6 +13,7 @@ import {
 import type {
   EventSchemaDeprecation,
   EventSchemaRegistration,
+  RegisteredEventSchema,
   StoreTransaction,
 } from './event-store.js';
 import { prepareBatch, type PreparedBatch } from './prepare-events.js';
@@ -24,6 +25,8 @@ import type { TransactionGuard } from './transaction-guard.js';
 /** The SQL operations of one adapter, bound to the transaction's connection. */
 export interface AdapterOperations {
   readonly sql: SqlAccess;
+  /** The registry, read on the transaction's connection. */
+  listEventSchemas(): RegisteredEventSchema[] | Promise<RegisteredEventSchema[]>;
   claimIdempotencyKey(claim: IdempotencyClaim): ClaimOutcome | Promise<ClaimOutcome>;
   recordIdempotencyResult(claim: IdempotencyClaim, result: JsonValue | null): void | Promise<void>;
   append(
@@ -80,6 +83,7 @@ export class CheckedTransaction implements StoreTransaction {
       const references = await this.#catalog.check(batch, {
         schemas: this.#schemas,
         deprecated: this.#deprecated,
+        loadSchemas: async () => this.#operations.listEventSchemas(),
       });
       return this.#operations.append(batch, references);
     });

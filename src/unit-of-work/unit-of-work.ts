@@ -32,7 +32,10 @@ export interface UnitOfWorkContext {
    * Records an event, appended when the work succeeds. Returns its id, so a later event can
    * name it as its cause (`{ causedBy: id }`).
    */
-  readonly emit: (event: Emission, options?: { readonly causedBy?: string }) => { readonly id: string };
+  readonly emit: (
+    event: Emission,
+    options?: { readonly causedBy?: string },
+  ) => { readonly id: string };
 }
 
 /** How to run a unit of work. */

@@ -65,7 +65,6 @@ export async function appendEvents(
   db: Queryable,
   batch: PreparedBatch,
   references: readonly BatchReference[],
-  lookup: Queryable,
 ): Promise<RecordedEvent[]> {
   const { events } = batch;
   const referenceParams = [
@@ -119,7 +118,7 @@ export async function appendEvents(
             ...referenceParams,
           ]);
   } catch (error) {
-    throw await translatePostgresError(error, { batch, lookup });
+    throw translatePostgresError(error, { batch });
   }
   const byId = new Map(rows.map((row) => [row.id, row]));
   return events.map((event) => {

@@ -11,6 +11,6 @@ export async function registerContext(db: Queryable, context: ContextRef): Promi
   try {
     await query(db, 'pet_register_context', SQL, [context.type, context.id]);
   } catch (error) {
-    throw await translatePostgresError(error, { context });
+    throw translatePostgresError(error, { context });
   }
 }

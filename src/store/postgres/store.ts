@@ -16,6 +16,7 @@ import { TransactionGuard } from '../transaction-guard.js';
 import { SchemaCatalog } from '../../registry/schema-catalog.js';
 import { CheckedTransaction, type AdapterOperations } from '../checked-transaction.js';
 import { appendEvents } from './append-events.js';
+import { refined } from './refine-error.js';
 import { claimIdempotencyKey, recordIdempotencyResult } from './claim-idempotency-key.js';
 import { deprecateEventSchema } from './deprecate-event-schema.js';
 import { getEvent } from './get-event.js';
@@ -91,6 +92,8 @@ class PostgresEventStore implements EventStore {
 
   transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
     return this.#open(async () => {
+      // Before taking a connection: loading the registry needs one of its own.
+      await this.#catalog.prime();
       const client = await this.#pool.connect();
       const guard = new TransactionGuard();
       let broken: Error | undefined;
@@ -107,7 +110,7 @@ class PostgresEventStore implements EventStore {
         await client.query('ROLLBACK').catch((rollbackError: Error) => {
           broken = rollbackError;
         });
-        throw error;
+        throw broken ? error : await refined(error, client);
       } finally {
         client.release(broken);
       }
@@ -162,11 +165,12 @@ class PostgresEventStore implements EventStore {
 
   #operations(client: PoolClient): AdapterOperations {
     return {
-      append: (batch, references) => appendEvents(client, batch, references, this.#pool),
+      append: (batch, references) => appendEvents(client, batch, references),
       registerContext: (context) => registerContext(client, context),
       registerEventSchema: (registration) => registerEventSchema(client, registration),
       deprecateEventSchema: (deprecation) => deprecateEventSchema(client, deprecation),
       sql: sqlAccess(client),
+      listEventSchemas: () => listEventSchemas(client),
       claimIdempotencyKey: (claim) => claimIdempotencyKey(client, claim),
       recordIdempotencyResult: (claim, result) => recordIdempotencyResult(client, claim, result),
     };

@@ -13,14 +13,13 @@ import {
 } from '../../events/errors.js';
 import type { ContextRef } from '../../events/types.js';
 import type { PreparedBatch, PreparedEvent } from '../prepare-events.js';
-import { query, type Queryable } from './queryable.js';
+import { query } from './queryable.js';
+import { refineAfterRollback } from './refine-error.js';
 
 /** What the failing statement was doing, to name the offending value. */
 export interface ErrorFacts {
   readonly batch?: PreparedBatch;
   readonly context?: ContextRef;
-  /** A connection outside the failed transaction, to look up committed facts. */
-  readonly lookup?: Queryable;
 }
 
 interface DatabaseError extends Error {
@@ -38,7 +37,7 @@ function isDatabaseError(error: unknown): error is DatabaseError {
  * The constraint name says which rule failed; the error's detail (`Key (…)=(…)`) says which
  * event of the batch broke it.
  */
-export async function translatePostgresError(error: unknown, facts: ErrorFacts): Promise<unknown> {
+export function translatePostgresError(error: unknown, facts: ErrorFacts): unknown {
   if (!isDatabaseError(error)) return error;
   if (error.message.startsWith('PET_APPEND_ONLY: ')) {
     return new AppendOnlyViolationError(error.message.slice('PET_APPEND_ONLY: '.length));
@@ -72,17 +71,20 @@ export async function translatePostgresError(error: unknown, facts: ErrorFacts):
     case 'domain_events_schema_version_fk': {
       const event = find((e) => `${e.eventType}, ${e.schemaVersion}`);
       if (!event) return error;
-      const type = facts.lookup
-        ? await query(
-            facts.lookup,
+      return refineAfterRollback(
+        new SchemaVersionUnregisteredError(event.eventType, event.schemaVersion),
+        async (client) => {
+          const type = await query(
+            client,
             'pet_event_type_exists',
             'SELECT 1 FROM event_types WHERE event_type = $1',
             [event.eventType],
-          )
-        : [];
-      return type.length === 0
-        ? new EventTypeUnknownError(event.eventType)
-        : new SchemaVersionUnregisteredError(event.eventType, event.schemaVersion);
+          );
+          return type.length === 0
+            ? new EventTypeUnknownError(event.eventType)
+            : new SchemaVersionUnregisteredError(event.eventType, event.schemaVersion);
+        },
+      );
     }
     case 'domain_events_context_fk': {
       const event = find((e) => `${e.contextType}, ${e.contextId}`);
@@ -100,7 +102,7 @@ export async function translatePostgresError(error: unknown, facts: ErrorFacts):
         : error;
     }
     case 'domain_events_context_version_key':
-      return versionConflict(batch, detail, facts.lookup) ?? error;
+      return versionConflict(batch, detail) ?? error;
     case 'domain_events_idempotency_key_key': {
       const event = find((e) => e.idempotencyKey ?? '');
       return event?.idempotencyKey ? new IdempotencyKeyDuplicateError(event.idempotencyKey) : error;
@@ -118,22 +120,27 @@ export async function translatePostgresError(error: unknown, facts: ErrorFacts):
   }
 }
 
-async function versionConflict(
+function versionConflict(
   batch: PreparedBatch,
   detail: string,
-  lookup: Queryable | undefined,
-): Promise<ContextVersionConflictError | undefined> {
+): ContextVersionConflictError | undefined {
   const plan = batch.contexts.find((p) =>
     detail.includes(`=(${p.context.type}, ${p.context.id}, `),
   );
   if (!plan) return undefined;
-  const rows = lookup
-    ? await query<{ version: number }>(
-        lookup,
+  const { context, expectedVersion } = plan;
+  // The concurrent writer that took the version has committed: the rolled-back connection
+  // reads the actual version.
+  return refineAfterRollback(
+    new ContextVersionConflictError(context, expectedVersion, NaN),
+    async (client) => {
+      const [row] = await query<{ version: number }>(
+        client,
         'pet_context_version',
         'SELECT COALESCE(MAX(context_version), 0) AS version FROM domain_events WHERE context_type = $1 AND context_id = $2',
-        [plan.context.type, plan.context.id],
-      )
-    : [];
-  return new ContextVersionConflictError(plan.context, plan.expectedVersion, rows[0]?.version ?? 0);
+        [context.type, context.id],
+      );
+      return new ContextVersionConflictError(context, expectedVersion, row?.version ?? 0);
+    },
+  );
 }

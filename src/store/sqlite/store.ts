@@ -89,6 +89,7 @@ class SqliteEventStore implements EventStore {
     return this.#exclusive(async () => {
       const db = this.#writer;
       const guard = new TransactionGuard();
+      await this.#catalog.prime();
       await beginImmediate(db, this.#busyTimeoutMs);
       try {
         const tx = new CheckedTransaction(operations(db), guard, this.#catalog);
@@ -182,6 +183,7 @@ function operations(db: Connection): AdapterOperations {
     registerEventSchema: (registration) => registerEventSchema(db, registration),
     deprecateEventSchema: (deprecation) => deprecateEventSchema(db, deprecation),
     sql: sqlAccess(db),
+    listEventSchemas: () => listEventSchemas(db),
     claimIdempotencyKey: (claim) => claimIdempotencyKey(db, claim),
     recordIdempotencyResult: (claim, result) => recordIdempotencyResult(db, claim, result),
   };
