@@ -16,6 +16,12 @@ const UNRESOLVED_REFERENCES = (types: string, ids: string, pointers: string, ind
         WHERE k.context_type = r.context_type AND k.context_id = r.context_id LIMIT 1) THEN false
       ELSE pet_reference_unresolved(r.context_type, r.context_id, r.pointer, r.event_index) END`;
 
+// True for a version open for new events; raises PET_SCHEMA_VERSION_DEPRECATED otherwise.
+const OPEN_VERSION = (eventType: string, schemaVersion: string) =>
+  `CASE WHEN (SELECT true FROM event_schema_deprecations x
+      WHERE x.event_type = ${eventType} AND x.schema_version = ${schemaVersion} LIMIT 1)
+    THEN pet_schema_version_deprecated(${eventType}, ${schemaVersion}) ELSE true END`;
+
 // One statement for the whole batch, after the reference check above. A context's next version is its current version plus
 // the event's place among the context's events in the batch. An expected version that is not
 // the current one raises a conflict in the database; a concurrent writer that took the same
@@ -35,6 +41,7 @@ const SQL = `INSERT INTO domain_events (id, event_type, schema_version, occurred
   CROSS JOIN LATERAL (SELECT COALESCE(max(d.context_version), 0) AS current FROM domain_events d
     WHERE d.context_type = e.context_type AND d.context_id = e.context_id) c
   WHERE NOT EXISTS (${UNRESOLVED_REFERENCES('$14', '$15', '$16', '$17')})
+    AND ${OPEN_VERSION('e.event_type', 'e.schema_version')}
   ORDER BY e.n
   RETURNING id, position, context_version, recorded_at`;
 
@@ -48,6 +55,7 @@ const SINGLE_SQL = `INSERT INTO domain_events (id, event_type, schema_version, o
   FROM (SELECT COALESCE(max(d.context_version), 0) AS current FROM domain_events d
     WHERE d.context_type = $6 AND d.context_id = $7) c
   WHERE NOT EXISTS (${UNRESOLVED_REFERENCES('$13', '$14', '$15', '$16')})
+    AND ${OPEN_VERSION('$2::text', '$3::int')}
   RETURNING id, position, context_version, recorded_at`;
 
 interface Row {

@@ -9,6 +9,7 @@ import {
   IdempotencyKeyDuplicateError,
   OccurredInFutureError,
   ReferenceUnresolvedError,
+  SchemaVersionDeprecatedError,
   SchemaVersionUnregisteredError,
 } from '../../events/errors.js';
 import type { ContextRef } from '../../events/types.js';
@@ -48,6 +49,13 @@ export function translatePostgresError(error: unknown, facts: ErrorFacts): unkno
       { type: String(conflict.context_type), id: String(conflict.context_id) },
       Number(conflict.expected),
       Number(conflict.actual),
+    );
+  }
+  if (error.message.startsWith('PET_SCHEMA_VERSION_DEPRECATED: ')) {
+    const closed = JSON.parse(error.detail ?? '{}') as Record<string, string | number>;
+    return new SchemaVersionDeprecatedError(
+      String(closed.event_type),
+      Number(closed.schema_version),
     );
   }
   if (error.message.startsWith('PET_REFERENCE_UNRESOLVED: ')) {

@@ -8,6 +8,7 @@ import {
   EventTypeUnknownError,
   IdempotencyKeyDuplicateError,
   OccurredInFutureError,
+  SchemaVersionDeprecatedError,
   SchemaVersionUnregisteredError,
 } from '../../events/errors.js';
 import type { ContextRef } from '../../events/types.js';
@@ -30,6 +31,9 @@ export function translateSqliteError(error: unknown, facts: ErrorFacts): unknown
   const { event, context } = facts;
   if (message.startsWith('PET_APPEND_ONLY: ')) {
     return new AppendOnlyViolationError(message.slice('PET_APPEND_ONLY: '.length));
+  }
+  if (event && message === 'PET_SCHEMA_VERSION_DEPRECATED') {
+    return new SchemaVersionDeprecatedError(event.eventType, event.schemaVersion);
   }
   if (event && error.code === 'SQLITE_CONSTRAINT_FOREIGNKEY' && facts.db) {
     return diagnoseForeignKey(facts.db, event) ?? error;

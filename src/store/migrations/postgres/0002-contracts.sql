@@ -1,7 +1,7 @@
 -- 0002 contracts
 -- Schema versions can be closed for new events (deprecated): one append-only row per closed
--- version. And the error the append statement raises when a reference a payload declares
--- names no registered context.
+-- version, which the append statement checks. And the errors the append statement raises
+-- for a closed version and for a reference that names no registered context.
 
 CREATE TABLE event_schema_deprecations (
   event_type text COLLATE "C" NOT NULL,
@@ -16,6 +16,17 @@ CREATE TRIGGER event_schema_deprecations_append_only BEFORE UPDATE OR DELETE ON 
   FOR EACH ROW EXECUTE FUNCTION pet_reject_change();
 CREATE TRIGGER event_schema_deprecations_no_truncate BEFORE TRUNCATE ON event_schema_deprecations
   FOR EACH STATEMENT EXECUTE FUNCTION pet_reject_change();
+
+-- Raises PET_SCHEMA_VERSION_DEPRECATED: the append statement calls it for an event whose
+-- version is closed, so a deprecation holds in every process at once.
+CREATE FUNCTION pet_schema_version_deprecated(event_type text, schema_version integer)
+RETURNS boolean LANGUAGE plpgsql COST 10000 AS $$
+BEGIN
+  RAISE EXCEPTION 'PET_SCHEMA_VERSION_DEPRECATED: % v% is closed for new events', event_type, schema_version
+    USING ERRCODE = 'check_violation',
+      DETAIL = json_build_object('event_type', event_type, 'schema_version', schema_version)::text;
+END
+$$;
 
 -- Raises PET_REFERENCE_UNRESOLVED for a reference that names no registered context. The append
 -- statement calls it only for such references (it costs nothing when all resolve).

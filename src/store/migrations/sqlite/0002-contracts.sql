@@ -1,6 +1,8 @@
 -- 0002 contracts
 -- Schema versions can be closed for new events (deprecated): one append-only row per closed
--- version. (References in payloads are checked by the append, in its write transaction.)
+-- version, and a trigger that refuses new events of a closed version, so a deprecation holds
+-- in every process at once. (References in payloads are checked by the append, in its write
+-- transaction.)
 
 CREATE TABLE event_schema_deprecations (
   event_type TEXT NOT NULL,
@@ -15,3 +17,8 @@ CREATE TRIGGER event_schema_deprecations_no_update BEFORE UPDATE ON event_schema
   BEGIN SELECT RAISE(ABORT, 'PET_APPEND_ONLY: UPDATE on event_schema_deprecations is not allowed'); END;
 CREATE TRIGGER event_schema_deprecations_no_delete BEFORE DELETE ON event_schema_deprecations
   BEGIN SELECT RAISE(ABORT, 'PET_APPEND_ONLY: DELETE on event_schema_deprecations is not allowed'); END;
+
+CREATE TRIGGER domain_events_open_version BEFORE INSERT ON domain_events
+  WHEN EXISTS (SELECT 1 FROM event_schema_deprecations d
+    WHERE d.event_type = NEW.event_type AND d.schema_version = NEW.schema_version)
+  BEGIN SELECT RAISE(ABORT, 'PET_SCHEMA_VERSION_DEPRECATED'); END;
