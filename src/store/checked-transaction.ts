@@ -20,6 +20,7 @@ import { prepareBatch, type PreparedBatch } from './prepare-events.js';
 import type { ClaimOutcome, IdempotencyClaim } from './idempotency.js';
 import { INTERNAL, type TransactionInternals } from './internal.js';
 import type { SqlAccess } from './sql-access.js';
+import { checkDomainSql } from './sql-guard.js';
 import type { TransactionGuard } from './transaction-guard.js';
 
 /** The SQL operations of one adapter, bound to the transaction's connection. */
@@ -64,8 +65,16 @@ export class CheckedTransaction implements StoreTransaction {
   get sql(): SqlAccess {
     const { sql } = this.#operations;
     return {
-      query: (text, params) => this.#guard.run(() => sql.query(text, params)),
-      execute: (text, params) => this.#guard.run(() => sql.execute(text, params)),
+      query: (text, params) =>
+        this.#guard.run(() => {
+          checkDomainSql(text);
+          return sql.query(text, params);
+        }),
+      execute: (text, params) =>
+        this.#guard.run(() => {
+          checkDomainSql(text);
+          return sql.execute(text, params);
+        }),
     };
   }
 

@@ -14,7 +14,11 @@ export interface PreparedEvent {
   readonly schemaVersion: number;
   readonly contextType: string;
   readonly contextId: string;
-  /** The payload as the caller gave it, and as JSON. */
+  /**
+   * The payload as it will be stored: the caller's object through JSON and back, so what is
+   * validated is exactly what is written (a toJSON method or a prototype getter cannot
+   * slip past validation).
+   */
   readonly payload: JsonObject;
   readonly payloadJson: string;
   readonly occurredAt: string;
@@ -108,14 +112,19 @@ function prepareEvent(event: NewEvent, now: Date): PreparedEvent {
     );
   }
   checkContext(event.context);
+  const payloadJson = serialisePayload(event.payload);
+  const payload = JSON.parse(payloadJson) as unknown;
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    throw new EventInvalidError('payload', 'must serialise to a JSON object');
+  }
   return {
     id: event.id === undefined ? newEventId() : checkUuid(event.id, 'id'),
     eventType: event.eventType,
     schemaVersion: event.schemaVersion,
     contextType: event.context.type,
     contextId: event.context.id,
-    payload: event.payload,
-    payloadJson: serialisePayload(event.payload),
+    payload: payload as JsonObject,
+    payloadJson,
     occurredAt: normaliseInstant(event.occurredAt ?? now, 'occurredAt'),
     actorEmployeeId: optionalText(event.actorEmployeeId, 'actorEmployeeId'),
     idempotencyKey: optionalText(event.idempotencyKey, 'idempotencyKey'),

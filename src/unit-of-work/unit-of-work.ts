@@ -165,12 +165,12 @@ async function runUnit<T>(
   if (outcome.kind === 'ran') {
     return { result: outcome.result, events: outcome.events, correlationId, replayed: false };
   }
-  return {
-    result: outcome.result,
-    events: await store.readCorrelation(outcome.correlationId),
-    correlationId: outcome.correlationId,
-    replayed: true,
-  };
+  // The correlation may be shared with other units (a chain): keep this unit's own events.
+  const prefix = `${eventKeyPrefix(claim as IdempotencyClaim)}#`;
+  const events = (await store.readCorrelation(outcome.correlationId)).filter((e) =>
+    e.idempotencyKey?.startsWith(prefix),
+  );
+  return { result: outcome.result, events, correlationId: outcome.correlationId, replayed: true };
 }
 
 function checkOptions(options: UnitOfWorkOptions): void {
@@ -198,6 +198,13 @@ function checkOptions(options: UnitOfWorkOptions): void {
     (typeof idempotencyKey !== 'string' || idempotencyKey.length < 1 || idempotencyKey.length > 100)
   ) {
     throw new UnitOfWorkInvalidError('idempotencyKey', 'must be a string of 1 to 100 characters');
+  }
+  // Without the input, a key reused for a different request could not be told from a replay.
+  if (idempotencyKey !== undefined && options.input === undefined) {
+    throw new UnitOfWorkInvalidError(
+      'input',
+      'is required with an idempotency key: it tells a replay from a conflict',
+    );
   }
 }
 

@@ -16,6 +16,7 @@ import {
   IdempotencyKeyDuplicateError,
   MigrationChangedError,
   OccurredInFutureError,
+  PayloadInvalidError,
   PositionUnknownError,
   ReadOptionsInvalidError,
   SchemaVersionChangedError,
@@ -88,12 +89,30 @@ export function eventStoreConformance(factory: DatabaseFactory): void {
   describe('append-only tables, tried with raw SQL through the driver', () => {
     beforeEach(async () => {
       await append(store, [ticketCreated()]);
+      await store.transaction((tx) =>
+        tx.deprecateEventSchema({
+          eventType: 'ticket.created',
+          schemaVersion: 2,
+          reason: 'test row',
+        }),
+      );
     });
-    const tables = ['domain_events', 'event_schema_versions', 'event_types', 'contexts'];
+    const tables = [
+      'domain_events',
+      'event_schema_versions',
+      'event_types',
+      'contexts',
+      'event_schema_deprecations',
+    ];
 
     it.each(tables)('rejects UPDATE on %s', async (table) => {
-      const column = table === 'domain_events' ? 'actor_employee_id' : 'registered_at';
-      const value = table === 'domain_events' ? 'NULL' : 'registered_at';
+      const column =
+        table === 'domain_events'
+          ? 'actor_employee_id'
+          : table === 'event_schema_deprecations'
+            ? 'reason'
+            : 'registered_at';
+      const value = table === 'domain_events' ? 'NULL' : column;
       await expect(db.raw.run(`UPDATE ${table} SET ${column} = ${value}`)).rejects.toThrow(
         /PET_APPEND_ONLY: UPDATE on /,
       );
@@ -334,6 +353,34 @@ export function eventStoreConformance(factory: DatabaseFactory): void {
         () => append(store, [statusChanged({ id: first?.id ?? '' })]),
         EventIdDuplicateError,
         'PET_EVENT_ID_DUPLICATE',
+      );
+    });
+
+    it('accepts an event that occurred up to the tolerance after now', async () => {
+      const [event] = await append(store, [
+        ticketCreated({ occurredAt: new Date(Date.now() + 4 * 60_000) }),
+      ]);
+      expect(Date.parse(event?.occurredAt ?? '')).toBeGreaterThan(Date.now());
+    });
+
+    it('validates and stores what the payload serialises to, not what the object claims', async () => {
+      class Sneaky {
+        toJSON() {
+          return { priority: 'high' };
+        }
+      }
+      const payload = Object.assign(new Sneaky(), { customer_id: ACME.id, priority: 'high' });
+      await expectRejected(
+        () =>
+          append(store, [
+            ticketCreated({
+              schemaVersion: 2,
+              payload: payload as unknown as Record<string, string>,
+            }),
+          ]),
+        PayloadInvalidError,
+        'PET_PAYLOAD_INVALID',
+        /\/customer_id is required/,
       );
     });
 
@@ -581,7 +628,6 @@ export function eventStoreConformance(factory: DatabaseFactory): void {
             await append(writer, [
               ticketCreated({
                 context: { type: 'ticket', id: `W-${w}` },
-                schemaVersion: i === 0 ? 1 : 1,
               }),
             ]);
           }

@@ -230,6 +230,13 @@ export function unitOfWorkConformance(factory: DatabaseFactory): void {
       ];
 
     it.each(failures)('%s', async (_name, work, expected) => {
+      await store.transaction((tx) =>
+        tx.deprecateEventSchema({
+          eventType: 'ticket.created',
+          schemaVersion: 1,
+          reason: 'closed',
+        }),
+      );
       const error = await unitOfWork
         .run({ principal: alice, command: 'lead.create' }, work)
         .catch((e: unknown) => e);
@@ -305,6 +312,37 @@ export function unitOfWorkConformance(factory: DatabaseFactory): void {
     });
   });
 
+  describe('the domain SQL', () => {
+    it('cannot end the transaction or write the event log around the unit of work', async () => {
+      const attempts = [
+        'COMMIT',
+        '  rollback',
+        'SAVEPOINT s1',
+        `INSERT INTO domain_events (id) VALUES ('x')`,
+        "UPDATE contexts SET context_id = 'x'",
+        'DELETE FROM unit_of_work_keys',
+      ];
+      for (const text of attempts) {
+        const error = await unitOfWork
+          .run({ principal: alice, command: 'lead.create' }, async (c) => {
+            await createLead(c, 'L-9');
+            await c.sql.execute(text);
+          })
+          .catch((e: unknown) => e);
+        expect(error, text).toBeInstanceOf(UnitOfWorkInvalidError);
+        expect((error as UnitOfWorkInvalidError).field).toBe('sql');
+      }
+      expect(await stateOf('L-9')).toEqual([]);
+      expect(await store.readLog()).toEqual([]);
+      const [count] = await unitOfWork
+        .run({ principal: alice, command: 'lead.count' }, (c) =>
+          c.sql.query<{ n: number | string }>('SELECT COUNT(*) AS n FROM domain_events'),
+        )
+        .then((r) => r.result);
+      expect(Number(count?.n)).toBe(0);
+    });
+  });
+
   describe('idempotency', () => {
     const touch = (id: string) => async (c: UnitOfWorkContext) => {
       const [row] = await c.sql.query<{ touches: number | string }>(
@@ -343,6 +381,54 @@ export function unitOfWorkConformance(factory: DatabaseFactory): void {
       expect(replay.correlationId).toBe(first.correlationId);
       expect(await stateOf('L-7')).toEqual([{ status: 'new', touches: 1 }]);
       expect(await store.readContext(lead('L-7'))).toHaveLength(2);
+    });
+
+    it('requires the input with a key, so a different request cannot pass for a replay', async () => {
+      const error = await unitOfWork
+        .run(
+          { principal: alice, command: 'lead.qualify', idempotencyKey: 'no-input' },
+          touch('L-7'),
+        )
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UnitOfWorkInvalidError);
+      expect((error as UnitOfWorkInvalidError).field).toBe('input');
+    });
+
+    it('replays only its own events when it continued a shared correlation', async () => {
+      const chain = await unitOfWork.run({ principal: alice, command: 'lead.create' }, (c) =>
+        createLead(c, 'L-8'),
+      );
+      const options = {
+        principal: alice,
+        command: 'lead.qualify',
+        idempotencyKey: 'in-chain',
+        input: { lead: 'L-7' },
+        correlationId: chain.correlationId,
+      };
+      const first = await unitOfWork.run(options, touch('L-7'));
+      const replay = await unitOfWork.run(options, touch('L-7'));
+      expect(replay.replayed).toBe(true);
+      expect(replay.events).toEqual(first.events);
+      expect(replay.events).toHaveLength(1);
+      expect(await store.readCorrelation(chain.correlationId)).toHaveLength(2);
+    });
+
+    it('frees a key whose first run rolled back', async () => {
+      const options = {
+        principal: alice,
+        command: 'lead.qualify',
+        idempotencyKey: 'retry',
+        input: { lead: 'L-7' },
+      };
+      await expect(
+        unitOfWork.run(options, async (c) => {
+          await touch('L-7')(c);
+          throw new Error('crashed');
+        }),
+      ).rejects.toThrow('crashed');
+      const retried = await unitOfWork.run(options, touch('L-7'));
+      expect(retried.replayed).toBe(false);
+      expect(retried.result).toEqual({ touches: 1 });
     });
 
     it('refuses the same key with a different input, naming the key', async () => {

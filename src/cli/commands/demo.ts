@@ -26,6 +26,7 @@ export async function demoCommand(store: EventStore, output: Output): Promise<vo
         principal: employeePrincipal(ADA.id),
         command: 'demo.ticket_story',
         idempotencyKey: 'demo-ticket-story',
+        input: { ticket: TICKET.id },
       },
       async ({ registerContext, emit }) => {
         for (const context of [ACME, TICKET]) await registerContext(context);

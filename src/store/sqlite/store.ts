@@ -85,11 +85,12 @@ class SqliteEventStore implements EventStore {
     });
   }
 
-  transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+    // Before queueing: loading the registry is a read, which must not wait on this writer.
+    await this.#catalog.prime();
     return this.#exclusive(async () => {
       const db = this.#writer;
       const guard = new TransactionGuard();
-      await this.#catalog.prime();
       await beginImmediate(db, this.#busyTimeoutMs);
       try {
         const tx = new CheckedTransaction(operations(db), guard, this.#catalog);
@@ -155,10 +156,14 @@ class SqliteEventStore implements EventStore {
   }
 
   #read<T>(read: () => T): Promise<T> {
-    return new Promise((resolve) => {
-      if (this.#closed) throw new StoreClosedError();
-      resolve(read());
-    });
+    const run = () =>
+      new Promise<T>((resolve) => {
+        if (this.#closed) throw new StoreClosedError();
+        resolve(read());
+      });
+    // An in-memory database has one connection: a read waits for the open transaction, so
+    // it never sees events that may still roll back.
+    return this.#reader === this.#writer ? this.#queue.run(run) : run();
   }
 
   /** One writer at a time per file in this process: transactions run one after another. */

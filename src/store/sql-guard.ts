@@ -1,0 +1,29 @@
+import { UnitOfWorkInvalidError } from '../events/errors.js';
+
+// Statements that would end or split the unit's transaction.
+const TRANSACTION_CONTROL =
+  /^\s*(begin|start|commit|end|rollback|abort|savepoint|release|prepare\s+transaction)\b/i;
+// PET Events' own tables: written only through the store, never by the domain's SQL.
+const OWN_TABLES =
+  /\b(domain_events|event_types|event_schema_versions|event_schema_deprecations|contexts|consumer_checkpoints|unit_of_work_keys|pet_schema_migrations)\b/i;
+const WRITES =
+  /^\s*(with\b[\s\S]*\b)?(insert|update|delete|merge|truncate|alter|drop|create|grant|revoke|copy)\b/i;
+
+/**
+ * Refuses domain SQL that would end the unit's transaction, or write PET Events' own tables
+ * (which would emit events, or forge contexts, around the unit of work). Reading them is fine.
+ */
+export function checkDomainSql(text: string): void {
+  if (TRANSACTION_CONTROL.test(text)) {
+    throw new UnitOfWorkInvalidError(
+      'sql',
+      'must not control the transaction: the unit of work commits or rolls back',
+    );
+  }
+  if (WRITES.test(text) && OWN_TABLES.test(text)) {
+    throw new UnitOfWorkInvalidError(
+      'sql',
+      "must not write PET Events' own tables: emit events and register contexts through the unit of work",
+    );
+  }
+}
