@@ -104,7 +104,11 @@ describe('pet-events command line', () => {
       tx.registerEventSchema({
         eventType: 'ticket.merged',
         schemaVersion: 1,
-        schema: { type: 'object', properties: {}, additionalProperties: false },
+        schema: {
+          type: 'object',
+          properties: { into_ticket_id: { type: 'string' } },
+          additionalProperties: false,
+        },
       }),
     );
     await store.close();
@@ -134,6 +138,28 @@ describe('pet-events command line', () => {
     );
     expect(listed.find((s) => s.event_type === 'ticket.status_changed')?.deprecated_at).toMatch(
       /Z$/,
+    );
+  });
+
+  it('refuses to migrate when a registered schema version differs from the code', async () => {
+    const store = createSqliteEventStore({ path: join(folder, 'pet.db') });
+    await store.migrate();
+    await store.transaction((tx) =>
+      tx.registerEventSchema({
+        eventType: 'ticket.created',
+        schemaVersion: 1,
+        schema: {
+          type: 'object',
+          properties: { customer_id: { type: 'string' } },
+          additionalProperties: false,
+        },
+      }),
+    );
+    await store.close();
+    await run('migrate');
+    expect(process.exitCode).toBe(1);
+    expect(lines.err.at(-1)).toMatch(
+      /^error \[PET_SCHEMA_VERSION_CHANGED\]: Schema version changed: ticket\.created v1 is registered with sha256 [0-9a-f]{64} but the code declares sha256 [0-9a-f]{64}/,
     );
   });
 

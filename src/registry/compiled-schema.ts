@@ -79,7 +79,7 @@ interface ReferencePath {
   readonly contextType: string;
 }
 
-/** Where a schema declares references; `*` stands for every item of an array. */
+/** Where a schema declares references; `*` stands for every item of an array or map. */
 function referencePaths(node: JsonValue, path: string[]): ReferencePath[] {
   if (typeof node !== 'object' || node === null || Array.isArray(node)) return [];
   const found: ReferencePath[] = [];
@@ -91,6 +91,9 @@ function referencePaths(node: JsonValue, path: string[]): ReferencePath[] {
       found.push(...referencePaths(child, [...path, key]));
   }
   if (node.items !== undefined) found.push(...referencePaths(node.items, [...path, '*']));
+  if (typeof node.additionalProperties === 'object') {
+    found.push(...referencePaths(node.additionalProperties, [...path, '*']));
+  }
   for (const keyword of ['anyOf', 'oneOf', 'allOf']) {
     const branches = node[keyword];
     if (Array.isArray(branches))
@@ -124,8 +127,14 @@ function collect(
     return;
   }
   if (head === '*') {
-    if (Array.isArray(value))
+    // Every item of an array, or every value of a map (additionalProperties).
+    if (Array.isArray(value)) {
       value.forEach((item, i) => collect(item, rest, `${pointer}/${i}`, contextType, found));
+    } else if (typeof value === 'object') {
+      for (const [key, item] of Object.entries(value)) {
+        collect(item, rest, `${pointer}/${escape(key)}`, contextType, found);
+      }
+    }
     return;
   }
   if (typeof value === 'object' && !Array.isArray(value) && Object.hasOwn(value, head)) {

@@ -13,6 +13,7 @@ export interface LintFinding {
 }
 
 export type LintRule =
+  | 'supported-keywords'
   | 'closed-objects'
   | 'no-free-form'
   | 'no-display-properties'
@@ -37,7 +38,25 @@ const ALLOWED_STRING_FORMATS = new Set([
   'email',
   'uri',
 ]);
-const CONSTRAINING_KEYWORDS = ['type', 'enum', 'const', '$ref', 'anyOf', 'oneOf', 'allOf', 'not'];
+const CONSTRAINING_KEYWORDS = ['type', 'enum', 'const', 'anyOf', 'oneOf', 'allOf'];
+// Keywords that would hide fields (and their references) from the checks here and at append.
+const UNSUPPORTED_KEYWORDS = [
+  '$ref',
+  '$defs',
+  'definitions',
+  'patternProperties',
+  'propertyNames',
+  'dependentSchemas',
+  'dependencies',
+  'if',
+  'then',
+  'else',
+  'not',
+  'prefixItems',
+  'contains',
+  'unevaluatedProperties',
+  'unevaluatedItems',
+];
 
 /** Every finding for a contract's schema. */
 export function lintSchema(document: JsonObject): LintFinding[] {
@@ -74,11 +93,19 @@ function visit(
   findings: LintFinding[],
 ): void {
   const add = (rule: LintRule, message: string) => findings.push({ rule, path, message });
+  for (const keyword of UNSUPPORTED_KEYWORDS.filter((k) => k in node)) {
+    add('supported-keywords', `${keyword} is not supported in contracts: spell the fields out`);
+  }
+  if (Array.isArray(node.items))
+    add('supported-keywords', 'tuple items are not supported: use one schema for every item');
+  checkUnionReferences(node, add);
   if (!CONSTRAINING_KEYWORDS.some((keyword) => keyword in node)) {
     add('no-free-form', 'accepts any value: give it a type');
   }
   if (node.type === 'object' || isObject(node.properties)) checkObject(node, add);
-  if (node.type === 'string') checkString(node, name, add);
+  if (node.type === 'string' || (Array.isArray(node.type) && node.type.includes('string'))) {
+    checkString(node, name, add);
+  }
   if (name !== undefined) checkName(node, name, add);
   if (isObject(node.properties)) {
     for (const [key, child] of Object.entries(node.properties)) {
@@ -116,11 +143,40 @@ function checkObject(node: JsonObject, add: Add): void {
   const names = Object.keys(properties);
   for (const money of names.filter((n) => MONEY_NAME.test(n))) {
     const prefix = money.replace(MONEY_NAME, '');
-    const currency = properties.currency ?? properties[`${prefix}_currency`];
-    if (!isObject(currency) || !isCurrencyCode(currency)) {
+    const currencyName = 'currency' in properties ? 'currency' : `${prefix}_currency`;
+    const currency = properties[currencyName];
+    const required = Array.isArray(node.required) ? node.required : [];
+    const moneyRequired = required.includes(money);
+    if (
+      !isObject(currency) ||
+      !isCurrencyCode(currency) ||
+      (moneyRequired && !required.includes(currencyName))
+    ) {
       add(
         'money-has-currency',
         `${money} is money in minor units: the same object needs a currency (ISO 4217, pattern ^[A-Z]{3}$)`,
+      );
+    }
+  }
+}
+
+/**
+ * A union whose branches reference different context types is ambiguous: an id alone does
+ * not say which registry it belongs to. Use one field per type.
+ */
+function checkUnionReferences(node: JsonObject, add: Add): void {
+  for (const keyword of ['anyOf', 'oneOf'] as const) {
+    const branches = node[keyword];
+    if (!Array.isArray(branches)) continue;
+    const types = new Set(
+      branches.flatMap((b) =>
+        isObject(b) && typeof b[REFERENCE_KEYWORD] === 'string' ? [b[REFERENCE_KEYWORD]] : [],
+      ),
+    );
+    if (types.size > 1) {
+      add(
+        'references-are-ids',
+        `a choice between references to ${[...types].join(' and ')} is ambiguous: use one field per context type`,
       );
     }
   }

@@ -1,4 +1,6 @@
-import { EventInvalidError, EventTypeInvalidError } from '../events/errors.js';
+import { ContractLintError, EventInvalidError, EventTypeInvalidError } from '../events/errors.js';
+import { compileSchema } from '../registry/compiled-schema.js';
+import { assertLintFree } from '../registry/lint.js';
 import { isEventTypeName } from '../events/names.js';
 import type { EventSchemaDeprecation, EventSchemaRegistration } from './event-store.js';
 
@@ -13,6 +15,19 @@ export function checkSchemaRegistration(registration: EventSchemaRegistration): 
   const { schema } = registration as { schema: unknown };
   if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
     throw new EventInvalidError('schema', 'must be a JSON Schema object');
+  }
+  // The registry accepts only what a contract could declare: linted, and compilable.
+  assertLintFree(registration.eventType, registration.schemaVersion, registration.schema);
+  try {
+    compileSchema(registration.schema);
+  } catch (error) {
+    throw new ContractLintError(registration.eventType, registration.schemaVersion, [
+      {
+        rule: 'supported-keywords',
+        path: '',
+        message: `is not valid JSON Schema: ${(error as Error).message}`,
+      },
+    ]);
   }
 }
 

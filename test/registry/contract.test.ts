@@ -94,6 +94,24 @@ describe('event contracts', () => {
     ]);
   });
 
+  it('finds references in the values of a map', () => {
+    const compiled = compileSchema(
+      defineContract({
+        eventType: 'team.roles_set',
+        schemaVersion: 1,
+        schema: Payload({
+          roles: Type.Object(
+            {},
+            { additionalProperties: Payload({ employee_id: Reference('employee') }) },
+          ),
+        }),
+      }).document,
+    );
+    expect(compiled.references({ roles: { lead: { employee_id: 'E-1' } } })).toEqual([
+      { pointer: '/roles/lead/employee_id', context: { type: 'employee', id: 'E-1' } },
+    ]);
+  });
+
   it('publishes each version as a document whose $id serves as the CloudEvents dataschema', () => {
     expect(schemaId('ticket.created', 1)).toBe('urn:pet-events:schema:ticket.created:1');
     expect(schemaId('ticket.created', 2, 'https://pet.example/v1/schemas')).toBe(

@@ -99,6 +99,41 @@ describe('contract lint', () => {
     },
   );
 
+  it('rejects keywords that would hide fields from the checks', () => {
+    for (const keyword of ['$ref', 'patternProperties', 'if', 'not']) {
+      expect(lintSchema(closed({ a: { type: 'string', [keyword]: {} } }))).toContainEqual(
+        expect.objectContaining({ rule: 'supported-keywords', path: '/properties/a' }),
+      );
+    }
+  });
+
+  it('rejects a choice between references to different context types', () => {
+    const assignee = {
+      anyOf: [
+        { type: 'string', 'x-pet-reference': 'employee' },
+        { type: 'string', 'x-pet-reference': 'team' },
+      ],
+    };
+    expect(lintSchema(closed({ assignee_id: assignee }))).toContainEqual(
+      expect.objectContaining({ rule: 'references-are-ids', path: '/properties/assignee_id' }),
+    );
+    const nullable = {
+      anyOf: [{ type: 'string', 'x-pet-reference': 'employee' }, { type: 'null' }],
+    };
+    expect(lintSchema(closed({ assignee_id: nullable }))).toEqual([]);
+  });
+
+  it('requires the currency whenever the amount is required', () => {
+    const money = {
+      total_minor: { type: 'integer' },
+      currency: { type: 'string', pattern: '^[A-Z]{3}$' },
+    };
+    expect(lintSchema({ ...closed(money), required: ['total_minor'] })).toContainEqual(
+      expect.objectContaining({ rule: 'money-has-currency' }),
+    );
+    expect(lintSchema({ ...closed(money), required: ['total_minor', 'currency'] })).toEqual([]);
+  });
+
   it('rejects a payload that is not an object', () => {
     expect(lintSchema({ type: 'string' })).toContainEqual(
       expect.objectContaining({ rule: 'no-free-form', path: '' }),
