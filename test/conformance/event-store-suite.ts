@@ -165,6 +165,25 @@ export function eventStoreConformance(factory: DatabaseFactory): void {
       );
     });
 
+    it('rejects a context id with control characters', async () => {
+      await expect(
+        raw().run(
+          "INSERT INTO contexts (context_type, context_id) VALUES ('ticket', 'T-' || char(10) || '1')".replace(
+            'char(10)',
+            factory.dialect === 'sqlite' ? 'char(10)' : 'chr(10)',
+          ),
+        ),
+      ).rejects.toThrow(/context_id_check/);
+    });
+
+    it('rejects an event whose causation names no recorded event', async () => {
+      await expect(
+        insertRaw(raw(), factory.dialect, {
+          causation_id: "'0190a1b2-0000-7000-8000-000000000000'",
+        }),
+      ).rejects.toThrow(/FOREIGN KEY|foreign key/);
+    });
+
     it('rejects an event whose context is not registered', async () => {
       await expect(insertRaw(raw(), factory.dialect, { context_id: "'T-404'" })).rejects.toThrow(
         /FOREIGN KEY|foreign key/,

@@ -121,6 +121,22 @@ export function unitOfWorkConformance(factory: DatabaseFactory): void {
       expect(events[0]?.actorEmployeeId).toBeNull();
     });
 
+    it('refuses a causation that names no recorded event', async () => {
+      const error = await unitOfWork
+        .run(
+          {
+            principal: alice,
+            command: 'lead.route',
+            causationId: '0190a1b2-0000-7000-8000-000000000000',
+          },
+          (c) => createLead(c, 'L-9'),
+        )
+        .catch((e: unknown) => e);
+      expect((error as PetError).code).toBe('PET_EVENT_INVALID');
+      expect((error as Error).message).toContain('causationId names no recorded event');
+      expect(await stateOf('L-9')).toEqual([]);
+    });
+
     it('records the causation of a unit that reacts to an event', async () => {
       const first = await unitOfWork.run({ principal: alice, command: 'lead.create' }, (c) =>
         createLead(c, 'L-3'),
@@ -411,6 +427,25 @@ export function unitOfWorkConformance(factory: DatabaseFactory): void {
       expect(replay.events).toEqual(first.events);
       expect(replay.events).toHaveLength(1);
       expect(await store.readCorrelation(chain.correlationId)).toHaveLength(2);
+    });
+
+    it('keeps a recorded key and its result out of reach of raw SQL', async () => {
+      await unitOfWork.run(
+        {
+          principal: alice,
+          command: 'lead.qualify',
+          idempotencyKey: 'kept',
+          input: { lead: 'L-7' },
+        },
+        touch('L-7'),
+      );
+      await expect(
+        db.raw.run(`UPDATE unit_of_work_keys SET fingerprint = '${'0'.repeat(64)}'`),
+      ).rejects.toThrow(/PET_APPEND_ONLY/);
+      await expect(db.raw.run("UPDATE unit_of_work_keys SET result = '{}'")).rejects.toThrow(
+        /PET_APPEND_ONLY/,
+      );
+      await expect(db.raw.run('DELETE FROM unit_of_work_keys')).rejects.toThrow(/PET_APPEND_ONLY/);
     });
 
     it('frees a key whose first run rolled back', async () => {

@@ -5,6 +5,7 @@ import {
   ContextUnresolvedError,
   ContextVersionConflictError,
   EventIdDuplicateError,
+  EventInvalidError,
   EventTypeUnknownError,
   IdempotencyKeyDuplicateError,
   OccurredInFutureError,
@@ -111,6 +112,12 @@ export function translatePostgresError(error: unknown, facts: ErrorFacts): unkno
     }
     case 'domain_events_context_version_key':
       return versionConflict(batch, detail) ?? error;
+    case 'domain_events_causation_fk': {
+      const event = find((e) => e.causationId ?? '');
+      return event
+        ? new EventInvalidError('causationId', `names no recorded event: ${event.causationId}`)
+        : error;
+    }
     case 'domain_events_idempotency_key_key': {
       const event = find((e) => e.idempotencyKey ?? '');
       return event?.idempotencyKey ? new IdempotencyKeyDuplicateError(event.idempotencyKey) : error;

@@ -5,6 +5,7 @@ import {
   ContextDuplicateError,
   ContextUnresolvedError,
   EventIdDuplicateError,
+  EventInvalidError,
   EventTypeUnknownError,
   IdempotencyKeyDuplicateError,
   OccurredInFutureError,
@@ -85,6 +86,12 @@ function diagnoseForeignKey(db: Database, event: PreparedEvent): Error | undefin
     )
   ) {
     return new ActorUnknownError(event.actorEmployeeId, event.eventType);
+  }
+  if (
+    event.causationId !== null &&
+    !exists('SELECT 1 FROM domain_events WHERE id = ?', event.causationId)
+  ) {
+    return new EventInvalidError('causationId', `names no recorded event: ${event.causationId}`);
   }
   // Nothing the registries explain: let the database's own error speak.
   return undefined;

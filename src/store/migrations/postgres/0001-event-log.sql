@@ -84,6 +84,8 @@ CREATE TABLE domain_events (
     FOREIGN KEY (context_type, context_id) REFERENCES contexts (context_type, context_id),
   CONSTRAINT domain_events_actor_fk
     FOREIGN KEY (actor_context_type, actor_employee_id) REFERENCES contexts (context_type, context_id),
+  -- The event this one reacts to, when there is one, must be recorded.
+  CONSTRAINT domain_events_causation_fk FOREIGN KEY (causation_id) REFERENCES domain_events (id),
   CONSTRAINT domain_events_occurred_at_check CHECK (occurred_at <= recorded_at + interval '5 minutes')
 );
 

@@ -30,7 +30,9 @@ CREATE TABLE contexts (
     CHECK (length(context_type) <= 64 AND context_type GLOB '[a-z]*' AND context_type NOT GLOB '*[^a-z0-9_]*'),
   context_id TEXT NOT NULL
     CONSTRAINT contexts_context_id_check
-    CHECK (length(context_id) BETWEEN 1 AND 200),
+    CHECK (length(context_id) BETWEEN 1 AND 200
+      AND context_id NOT GLOB ('*[' || char(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17,
+        18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 127) || ']*')),
   registered_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
   PRIMARY KEY (context_type, context_id)
 ) STRICT;
@@ -65,6 +67,8 @@ CREATE TABLE domain_events (
     FOREIGN KEY (context_type, context_id) REFERENCES contexts (context_type, context_id),
   CONSTRAINT domain_events_actor_fk
     FOREIGN KEY (actor_context_type, actor_employee_id) REFERENCES contexts (context_type, context_id),
+  -- The event this one reacts to, when there is one, must be recorded.
+  CONSTRAINT domain_events_causation_fk FOREIGN KEY (causation_id) REFERENCES domain_events (id),
   CONSTRAINT domain_events_occurred_at_check
     CHECK (julianday(occurred_at) <= julianday(recorded_at) + 5.0 / 1440.0)
 ) STRICT;
