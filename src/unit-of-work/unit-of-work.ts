@@ -3,8 +3,13 @@
  * transaction, gives the domain its SQL and `emit`, appends what was emitted once the work
  * has succeeded, and commits both or neither.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { canonicalJson, canonicalSha256, sha256Hex } from '../events/canonical-json.js';
-import { IdempotencyConflictError, UnitOfWorkInvalidError } from '../events/errors.js';
+import {
+  ContextVersionConflictError,
+  IdempotencyConflictError,
+  UnitOfWorkInvalidError,
+} from '../events/errors.js';
 import { newEventId } from '../events/ids.js';
 import type { ContextRef, JsonValue, NewEvent, RecordedEvent } from '../events/types.js';
 import type { EventStore } from '../store/event-store.js';
@@ -93,9 +98,29 @@ const FORBIDDEN_FIELDS = [
   'idempotencyKey',
 ] as const;
 
-/** The unit of work over a store. */
+/** How many times a unit is run again after losing a race it did not ask to win. */
+const CONFLICT_RETRIES = 20;
+
+/**
+ * The unit of work over a store. A unit whose events state no expected context version and
+ * that lost a race for a context's next version (another unit appended to the same context
+ * first) is run again from the start, a few times: its work saw a state that has changed, so
+ * the work itself must run again, never only the append.
+ */
 export function createUnitOfWork(store: EventStore): UnitOfWork {
-  return { run: (options, work) => runUnit(store, options, work) };
+  return {
+    async run(options, work) {
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          return await runUnit(store, options, work);
+        } catch (error) {
+          const lostRace =
+            error instanceof ContextVersionConflictError && error.expectedVersion === null;
+          if (!lostRace || attempt >= CONFLICT_RETRIES) throw error;
+        }
+      }
+    },
+  };
 }
 
 type Outcome<T> =

@@ -328,6 +328,48 @@ export function unitOfWorkConformance(factory: DatabaseFactory): void {
     });
   });
 
+  describe('races', () => {
+    it('runs again a unit that lost the race for a context version it did not state', async () => {
+      await unitOfWork.run({ principal: alice, command: 'lead.create' }, (c) =>
+        createLead(c, 'L-6'),
+      );
+      const stores = [store, db.openAnother(), db.openAnother(), db.openAnother()];
+      // Where writers run at once, hold every unit open until all have read: then all of
+      // them compute the same next version, and all but one lose the race.
+      let arrived = 0;
+      let release!: () => void;
+      const allOpen = new Promise<void>((resolve) => (release = resolve));
+      const barrier = async () => {
+        if (!store.capabilities.concurrentWriters) return;
+        arrived += 1;
+        if (arrived === 12) release();
+        await allOpen;
+      };
+      const runs = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          createUnitOfWork(stores[i % stores.length] as EventStore).run(
+            { principal: alice, command: 'lead.touch' },
+            async (c) => {
+              // No state row to lock: the units meet only at the context's next version.
+              await c.sql.query('SELECT 1 FROM test_leads WHERE id = $1', ['L-6']);
+              await barrier();
+              c.emit({
+                eventType: 'lead.qualified',
+                schemaVersion: 1,
+                context: lead('L-6'),
+                payload: { from_status: 'new', to_status: 'qualified', touches: i },
+              });
+            },
+          ),
+        ),
+      );
+      expect(runs).toHaveLength(12);
+      expect((await store.readContext(lead('L-6'))).map((e) => e.contextVersion)).toEqual(
+        Array.from({ length: 13 }, (_, i) => i + 1),
+      );
+    });
+  });
+
   describe('the domain SQL', () => {
     it('cannot end the transaction or write the event log around the unit of work', async () => {
       const attempts = [
