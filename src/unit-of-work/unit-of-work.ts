@@ -117,6 +117,8 @@ export function createUnitOfWork(store: EventStore): UnitOfWork {
           const lostRace =
             error instanceof ContextVersionConflictError && error.expectedVersion === null;
           if (!lostRace || attempt >= CONFLICT_RETRIES) throw error;
+          // A little random wait, growing with the attempts, so racers stop meeting in step.
+          await sleep(Math.random() * 2 * (attempt + 1));
         }
       }
     },
