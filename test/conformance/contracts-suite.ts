@@ -6,7 +6,7 @@
 import { appendEvents } from '../../src/store/internal.js';
 import { Type } from '@sinclair/typebox';
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   PayloadInvalidError,
   PetError,
@@ -21,20 +21,21 @@ import { defineContract, Payload, Reference } from '../../src/registry/contract.
 import { checkContracts, hasDrift, syncContracts } from '../../src/registry/sync.js';
 import type { EventStore } from '../../src/store/event-store.js';
 import type { DatabaseFactory, TestDatabase } from '../support/databases.js';
-import { ACME, append, seedFixture, TICKET, ticketCreated } from '../support/fixtures.js';
+import { ACME, append, TICKET, ticketCreated } from '../support/fixtures.js';
+import { useSeededDatabase, type Harness } from './harness.js';
 
 /** Runs every contract behaviour against the databases `factory` makes. */
 export function contractConformance(factory: DatabaseFactory): void {
+  describe('contracts', () => {
+    contractBehaviours(useSeededDatabase(factory));
+  });
+}
+
+function contractBehaviours(harness: Harness): void {
   let db: TestDatabase;
   let store: EventStore;
-
-  beforeEach(async () => {
-    db = await factory.create();
-    store = db.store;
-    await seedFixture(store);
-  });
-  afterEach(async () => {
-    await db.cleanup();
+  beforeEach(() => {
+    ({ db, store } = harness.current());
   });
 
   async function rejection(attempt: Promise<unknown>): Promise<PetError> {
