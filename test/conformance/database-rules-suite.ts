@@ -2,9 +2,7 @@
  * Storage rules the database enforces by itself: migrations, append-only tables, constraints.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import {} from '../../src/store/internal.js';
 import { MigrationChangedError, type PetError } from '../../src/events/errors.js';
-import {} from '../../src/events/types.js';
 import type { EventStore } from '../../src/store/event-store.js';
 import type { RawSql, TestDatabase } from '../support/databases.js';
 import { ALICE, append, ticketCreated } from '../support/fixtures.js';

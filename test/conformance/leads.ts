@@ -1,10 +1,8 @@
 /**
  * The leads the unit-of-work suites work on: a state table, two contracts, and helpers.
  */
-
 import { Type } from '@sinclair/typebox';
 import { beforeEach } from 'vitest';
-import {} from '../../src/events/errors.js';
 import { Code, defineContract, Payload, Reference } from '../../src/registry/contract.js';
 import { syncContracts } from '../../src/registry/sync.js';
 import type { EventStore } from '../../src/store/event-store.js';
@@ -16,7 +14,7 @@ import {
 } from '../../src/unit-of-work/unit-of-work.js';
 import type { TestDatabase } from '../support/databases.js';
 import { ALICE } from '../support/fixtures.js';
-import { type Harness } from './harness.js';
+import type { Harness } from './harness.js';
 
 export const LeadCreatedV1 = defineContract({
   eventType: 'lead.created',
