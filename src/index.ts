@@ -11,6 +11,7 @@ export {
   ContextUnresolvedError,
   ContextVersionConflictError,
   DatabaseBusyError,
+  DatabaseNotMigratedError,
   DatabaseUrlInvalidError,
   EventIdDuplicateError,
   EventInvalidError,
@@ -83,7 +84,7 @@ export type {
   StoreCapabilities,
   StoreTransaction,
 } from './store/event-store.js';
-export type { MigrateResult } from './store/migrations/load-migrations.js';
+export type { MigrateResult, MigrationStatus } from './store/migrations/load-migrations.js';
 export {
   DEFAULT_DATABASE_URL,
   openEventStore,

@@ -163,6 +163,14 @@ describe('pet-events command line', () => {
     );
   });
 
+  it('asks for migrate before reading a database that is behind', async () => {
+    await run('events');
+    expect(process.exitCode).toBe(1);
+    expect(lines.err.at(-1)).toBe(
+      'error [PET_DATABASE_NOT_MIGRATED]: Database not migrated: it is at migration 0, this release needs 3 (run pet-events migrate)',
+    );
+  });
+
   it('refuses a database URL it cannot read', async () => {
     const program = buildProgram({ out: (l) => lines.out.push(l), err: (l) => lines.err.push(l) });
     await program.parseAsync(['node', 'pet-events', '--db', 'mysql://x', 'migrate']);

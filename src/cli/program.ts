@@ -3,6 +3,7 @@
  * with `--json`, and exits non-zero on failure with the error's stable code.
  */
 import { Command } from 'commander';
+import { DatabaseNotMigratedError } from '../events/errors.js';
 import { DEFAULT_DATABASE_URL, openEventStore } from '../store/open-event-store.js';
 import type { EventStore } from '../store/event-store.js';
 import { demoCommand } from './commands/demo.js';
@@ -33,13 +34,23 @@ export function buildProgram(output: Output = processOutput): Command {
       writeErr: (s) => output.err(s.trimEnd()),
     });
 
+  // Commands that read or write the log need a migrated database; migrate and demo migrate it.
   const withStore =
-    <A extends unknown[]>(run: (store: EventStore, json: boolean, ...args: A) => Promise<void>) =>
+    <A extends unknown[]>(
+      run: (store: EventStore, json: boolean, ...args: A) => Promise<void>,
+      options: { migrates?: boolean } = {},
+    ) =>
     async (...args: A): Promise<void> => {
       const { db, json } = program.opts<{ db: string; json: boolean }>();
       let store: EventStore | undefined;
       try {
         store = openEventStore(db);
+        if (!options.migrates) {
+          const status = await store.migrationStatus();
+          if (status.current < status.latest) {
+            throw new DatabaseNotMigratedError(status.current, status.latest);
+          }
+        }
         await run(store, json, ...args);
       } catch (error) {
         process.exitCode = reportError(output, error, json);
@@ -51,12 +62,12 @@ export function buildProgram(output: Output = processOutput): Command {
   program
     .command('migrate')
     .description('apply pending schema migrations (running it twice is a no-op)')
-    .action(withStore((store, json) => migrateCommand(store, output, json)));
+    .action(withStore((store, json) => migrateCommand(store, output, json), { migrates: true }));
 
   program
     .command('demo')
     .description('migrate, record a short demo ticket story once, and print the log')
-    .action(withStore((store) => demoCommand(store, output)));
+    .action(withStore((store) => demoCommand(store, output), { migrates: true }));
 
   program
     .command('events')

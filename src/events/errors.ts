@@ -336,3 +336,16 @@ export class UnitOfWorkInvalidError extends PetError {
     super(`Unit of work invalid: ${field} ${reason}`);
   }
 }
+
+/** The database is behind this release's migrations: run `pet-events migrate`. */
+export class DatabaseNotMigratedError extends PetError {
+  readonly code = 'PET_DATABASE_NOT_MIGRATED';
+  constructor(
+    readonly current: number,
+    readonly latest: number,
+  ) {
+    super(
+      `Database not migrated: it is at migration ${current}, this release needs ${latest} (run pet-events migrate)`,
+    );
+  }
+}

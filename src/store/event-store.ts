@@ -3,7 +3,7 @@
  * databases shows up as a capability here, never as a dialect test in shared code.
  */
 import type { ContextRef, JsonObject, Position, RecordedEvent } from '../events/types.js';
-import type { MigrateResult } from './migrations/load-migrations.js';
+import type { MigrateResult, MigrationStatus } from './migrations/load-migrations.js';
 import type { SqlAccess } from './sql-access.js';
 
 /** What an adapter can do beyond the common port. */
@@ -94,6 +94,8 @@ export interface EventStore {
   readonly capabilities: StoreCapabilities;
   /** Applies pending migrations; a no-op when there are none. */
   migrate(): Promise<MigrateResult>;
+  /** The last applied migration and the last this release knows, without changing anything. */
+  migrationStatus(): Promise<MigrationStatus>;
   /** Runs `work` in one transaction: commits if it resolves, rolls back if it throws. */
   transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T>;
   /** Events in global log order. Never skips an event that commits late; never repeats one. */

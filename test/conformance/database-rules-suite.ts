@@ -18,6 +18,10 @@ export function databaseRulesConformance(harness: Harness): void {
   const { factory } = harness;
 
   describe('migrations', () => {
+    it('reports where the database stands', async () => {
+      expect(await store.migrationStatus()).toEqual({ current: 3, latest: 3 });
+    });
+
     it('applies nothing when migrated twice', async () => {
       const again = await store.migrate();
       expect(again.applied).toEqual([]);

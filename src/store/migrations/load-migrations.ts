@@ -20,6 +20,12 @@ export interface AppliedMigration {
   readonly sha256: string;
 }
 
+/** Where a database stands: its last applied migration, and the last this release has. */
+export interface MigrationStatus {
+  readonly current: number;
+  readonly latest: number;
+}
+
 /** What `migrate` did. */
 export interface MigrateResult {
   readonly applied: readonly { version: number; name: string }[];

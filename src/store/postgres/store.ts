@@ -10,7 +10,7 @@ import type {
   RegisteredEventSchema,
   StoreTransaction,
 } from '../event-store.js';
-import type { MigrateResult } from '../migrations/load-migrations.js';
+import type { MigrateResult, MigrationStatus } from '../migrations/load-migrations.js';
 import { readAfter, readInstant, readLimit } from '../read-options.js';
 import { TransactionGuard } from '../transaction-guard.js';
 import { SchemaCatalog } from '../../registry/schema-catalog.js';
@@ -23,6 +23,7 @@ import { getEvent } from './get-event.js';
 import { headPosition } from './head-position.js';
 import { listEventSchemas } from './list-event-schemas.js';
 import { migrate } from './migrate.js';
+import { migrationStatus } from './migration-status.js';
 import { readByType } from './read-by-type.js';
 import { readContext } from './read-context.js';
 import { readCorrelation } from './read-correlation.js';
@@ -88,6 +89,10 @@ class PostgresEventStore implements EventStore {
 
   migrate(): Promise<MigrateResult> {
     return this.#open(() => migrate(this.#pool));
+  }
+
+  migrationStatus(): Promise<MigrationStatus> {
+    return this.#open(() => migrationStatus(this.#pool));
   }
 
   transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {

@@ -12,7 +12,7 @@ import type {
   RegisteredEventSchema,
   StoreTransaction,
 } from '../event-store.js';
-import type { MigrateResult } from '../migrations/load-migrations.js';
+import type { MigrateResult, MigrationStatus } from '../migrations/load-migrations.js';
 import { readAfter, readInstant, readLimit } from '../read-options.js';
 import { TransactionGuard } from '../transaction-guard.js';
 import { SchemaCatalog } from '../../registry/schema-catalog.js';
@@ -24,6 +24,7 @@ import { getEvent } from './get-event.js';
 import { headPosition } from './head-position.js';
 import { listEventSchemas } from './list-event-schemas.js';
 import { migrate } from './migrate.js';
+import { migrationStatus } from './migration-status.js';
 import { beginImmediate, WriteQueue } from './write-lock.js';
 import { readByType } from './read-by-type.js';
 import { readContext } from './read-context.js';
@@ -83,6 +84,10 @@ class SqliteEventStore implements EventStore {
       await beginImmediate(this.#writer, this.#busyTimeoutMs);
       return migrate(this.#writer);
     });
+  }
+
+  migrationStatus(): Promise<MigrationStatus> {
+    return this.#read(() => migrationStatus(this.#reader));
   }
 
   async transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
