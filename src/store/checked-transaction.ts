@@ -18,7 +18,7 @@ import type {
 } from './event-store.js';
 import { prepareBatch, type PreparedBatch } from './prepare-events.js';
 import type { ClaimOutcome, IdempotencyClaim } from './idempotency.js';
-import { INTERNAL, type TransactionInternals } from './internal.js';
+import { attachInternals } from './internal.js';
 import type { SqlAccess } from './sql-access.js';
 import { checkDomainSql } from './sql-guard.js';
 import type { TransactionGuard } from './transaction-guard.js';
@@ -55,6 +55,13 @@ export class CheckedTransaction implements StoreTransaction {
     this.#operations = operations;
     this.#guard = guard;
     this.#catalog = catalog;
+    attachInternals(this, {
+      append: (events) => this.#append(events),
+      claimIdempotencyKey: (claim) =>
+        this.#guard.run(() => this.#operations.claimIdempotencyKey(claim)),
+      recordIdempotencyResult: (claim, result) =>
+        this.#guard.run(() => this.#operations.recordIdempotencyResult(claim, result)),
+    });
   }
 
   /** Whether the transaction changed the registry, so the catalog must reload after commit. */
@@ -77,14 +84,6 @@ export class CheckedTransaction implements StoreTransaction {
         }),
     };
   }
-
-  readonly [INTERNAL]: TransactionInternals = {
-    append: (events) => this.#append(events),
-    claimIdempotencyKey: (claim) =>
-      this.#guard.run(() => this.#operations.claimIdempotencyKey(claim)),
-    recordIdempotencyResult: (claim, result) =>
-      this.#guard.run(() => this.#operations.recordIdempotencyResult(claim, result)),
-  };
 
   #append(events: readonly NewEvent[]): Promise<RecordedEvent[]> {
     return this.#guard.run(async () => {

@@ -1,24 +1,31 @@
 /**
  * What only the unit of work may do with a store transaction: append events and claim
- * idempotency keys. These hide behind a symbol that the package does not export, so an
- * application cannot emit an event except through a unit of work (src/unit-of-work/).
+ * idempotency keys. They are kept beside the transaction, in a table only this module can
+ * read, and the package does not export it: an application cannot reach them from the
+ * transaction object by any property or symbol, so it cannot emit an event except through a
+ * unit of work (src/unit-of-work/).
  */
 import type { JsonValue, NewEvent, RecordedEvent } from '../events/types.js';
 import type { StoreTransaction } from './event-store.js';
 import type { ClaimOutcome, IdempotencyClaim } from './idempotency.js';
 
-export const INTERNAL = Symbol('pet-events.transaction-internals');
+const table = new WeakMap<StoreTransaction, TransactionInternals>();
 
-/** The operations behind `INTERNAL`. */
+/** The operations kept beside a transaction. */
 export interface TransactionInternals {
   append(events: readonly NewEvent[]): Promise<RecordedEvent[]>;
   claimIdempotencyKey(claim: IdempotencyClaim): Promise<ClaimOutcome>;
   recordIdempotencyResult(claim: IdempotencyClaim, result: JsonValue | null): Promise<void>;
 }
 
+/** Keeps a transaction's internal operations (called by the store that makes it). */
+export function attachInternals(tx: StoreTransaction, operations: TransactionInternals): void {
+  table.set(tx, operations);
+}
+
 /** The internal operations of a transaction a store handed out. */
 export function internals(tx: StoreTransaction): TransactionInternals {
-  const found = (tx as StoreTransaction & { [INTERNAL]?: TransactionInternals })[INTERNAL];
+  const found = table.get(tx);
   if (!found) throw new TypeError('Not a transaction handed out by a PET Events store');
   return found;
 }

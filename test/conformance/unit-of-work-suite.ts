@@ -269,6 +269,8 @@ function transactionBehaviours(leads: Leads): void {
       ).toEqual([]);
       await store.transaction((tx) => {
         expect('appendEvents' in tx).toBe(false);
+        expect(Object.getOwnPropertySymbols(tx)).toEqual([]);
+        expect(Object.keys(tx).filter((key) => /append|internal/i.test(key))).toEqual([]);
         return Promise.resolve();
       });
       let escaped: UnitOfWorkContext | undefined;
