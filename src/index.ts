@@ -5,6 +5,9 @@ export {
   ActorUnknownError,
   AppendOnlyViolationError,
   CliUsageError,
+  ConsumerHandlerFailedError,
+  ConsumerInvalidError,
+  ConsumerVersionUnhandledError,
   ContextDuplicateError,
   ContractLintError,
   ContextInvalidError,
@@ -35,6 +38,23 @@ export {
   TransactionAbortedError,
   UnitOfWorkInvalidError,
 } from './events/errors.js';
+export {
+  assertVersionsHandled,
+  catchUp,
+  type CatchUpOptions,
+  type CatchUpResult,
+} from './consumers/catch-up.js';
+export {
+  deepFreeze,
+  defineConsumer,
+  type Consumer,
+  type ConsumerKind,
+  type DeepReadonly,
+  type HandledEvent,
+  type Handler,
+  type HandlerContext,
+  type Handlers,
+} from './consumers/consumer.js';
 export { canonicalJson, canonicalSha256 } from './events/canonical-json.js';
 export { formatContext, isContextTypeName, isEventTypeName } from './events/names.js';
 export type {

@@ -349,3 +349,46 @@ export class DatabaseNotMigratedError extends PetError {
     );
   }
 }
+
+/** A consumer lacks handlers for registered versions of the types it consumes. */
+export class ConsumerVersionUnhandledError extends PetError {
+  readonly code = 'PET_CONSUMER_VERSION_UNHANDLED';
+  constructor(
+    readonly consumer: string,
+    readonly missing: readonly string[],
+  ) {
+    super(
+      `Consumer cannot handle every registered version: ${consumer} has no handler for ${missing.join(', ')}`,
+    );
+  }
+}
+
+/** A consumer's handler failed on an event; the consumer stopped there, before it. */
+export class ConsumerHandlerFailedError extends PetError {
+  readonly code = 'PET_CONSUMER_HANDLER_FAILED';
+  constructor(
+    readonly consumer: string,
+    readonly position: bigint,
+    readonly eventId: string,
+    readonly eventType: string,
+    cause: unknown,
+  ) {
+    super(
+      `Consumer stopped: ${consumer} failed on event ${eventId} (${eventType}) at position ${position}: ${
+        cause instanceof Error ? cause.message : String(cause)
+      }`,
+      { cause },
+    );
+  }
+}
+
+/** A consumer definition is malformed. */
+export class ConsumerInvalidError extends PetError {
+  readonly code = 'PET_CONSUMER_INVALID';
+  constructor(
+    readonly field: string,
+    readonly reason: string,
+  ) {
+    super(`Consumer invalid: ${field} ${reason}`);
+  }
+}

@@ -23,10 +23,14 @@ import { assertLintFree } from './lint.js';
 /** The schema keyword that declares "this string is the id of a context of this type". */
 export const REFERENCE_KEYWORD = 'x-pet-reference';
 
-/** A versioned event contract. */
-export interface EventContract<Schema extends TObject = TObject> {
-  readonly eventType: string;
-  readonly schemaVersion: number;
+/** A versioned event contract; the type name and version are kept as literal types. */
+export interface EventContract<
+  Schema extends TObject = TObject,
+  Type extends string = string,
+  Version extends number = number,
+> {
+  readonly eventType: Type;
+  readonly schemaVersion: Version;
   readonly schema: Schema;
   /** The schema as a plain JSON document, as stored and published. */
   readonly document: JsonObject;
@@ -34,7 +38,7 @@ export interface EventContract<Schema extends TObject = TObject> {
 
 /** The payload type a contract describes. */
 export type PayloadOf<Contract> =
-  Contract extends EventContract<infer Schema> ? Static<Schema> : never;
+  Contract extends EventContract<infer Schema, string, number> ? Static<Schema> : never;
 
 /**
  * Declares a contract; throws `PET_CONTRACT_LINT` if its schema invites non-factual payloads.
@@ -47,11 +51,15 @@ export type PayloadOf<Contract> =
  * });
  * type TicketCreated = PayloadOf<typeof TicketCreatedV1>; // { customer_id: string; priority: 'low' | 'high' }
  */
-export function defineContract<Schema extends TObject>(definition: {
-  readonly eventType: string;
-  readonly schemaVersion: number;
+export function defineContract<
+  Schema extends TObject,
+  const Type extends string,
+  const Version extends number,
+>(definition: {
+  readonly eventType: Type;
+  readonly schemaVersion: Version;
   readonly schema: Schema;
-}): EventContract<Schema> {
+}): EventContract<Schema, Type, Version> {
   const { eventType, schemaVersion, schema } = definition;
   if (!isEventTypeName(eventType)) throw new EventTypeInvalidError(eventType);
   if (!Number.isSafeInteger(schemaVersion) || schemaVersion < 1) {

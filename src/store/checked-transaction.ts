@@ -3,7 +3,7 @@
  * transaction guard, and appends are checked against the schema catalog first.
  */
 import { canonicalSha256 } from '../events/canonical-json.js';
-import type { ContextRef, JsonValue, NewEvent, RecordedEvent } from '../events/types.js';
+import type { ContextRef, JsonValue, NewEvent, Position, RecordedEvent } from '../events/types.js';
 import {
   versionKey,
   type BatchReference,
@@ -30,6 +30,7 @@ export interface AdapterOperations {
   listEventSchemas(): RegisteredEventSchema[] | Promise<RegisteredEventSchema[]>;
   claimIdempotencyKey(claim: IdempotencyClaim): ClaimOutcome | Promise<ClaimOutcome>;
   recordIdempotencyResult(claim: IdempotencyClaim, result: JsonValue | null): void | Promise<void>;
+  saveCheckpoint(consumer: string, position: Position): void | Promise<void>;
   append(
     batch: PreparedBatch,
     references: readonly BatchReference[],
@@ -61,6 +62,8 @@ export class CheckedTransaction implements StoreTransaction {
         this.#guard.run(() => this.#operations.claimIdempotencyKey(claim)),
       recordIdempotencyResult: (claim, result) =>
         this.#guard.run(() => this.#operations.recordIdempotencyResult(claim, result)),
+      saveCheckpoint: (consumer, position) =>
+        this.#guard.run(() => this.#operations.saveCheckpoint(consumer, position)),
     });
   }
 

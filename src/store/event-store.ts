@@ -107,6 +107,8 @@ export interface EventStore {
   getEvent(id: string): Promise<RecordedEvent | undefined>;
   /** The events of one unit of work (one correlation id), in the order they were appended. */
   readCorrelation(correlationId: string): Promise<RecordedEvent[]>;
+  /** The last event a consumer handled (its checkpoint); `0n` before its first. */
+  readCheckpoint(consumer: string): Promise<Position>;
   /** The position of the last event readers can see in log order; `0n` for an empty log. */
   headPosition(): Promise<Position>;
   /** The registered schema versions, by type then version. */

@@ -5,7 +5,7 @@
  * transaction object by any property or symbol, so it cannot emit an event except through a
  * unit of work (src/unit-of-work/).
  */
-import type { JsonValue, NewEvent, RecordedEvent } from '../events/types.js';
+import type { JsonValue, NewEvent, Position, RecordedEvent } from '../events/types.js';
 import type { StoreTransaction } from './event-store.js';
 import type { ClaimOutcome, IdempotencyClaim } from './idempotency.js';
 
@@ -16,6 +16,8 @@ export interface TransactionInternals {
   append(events: readonly NewEvent[]): Promise<RecordedEvent[]>;
   claimIdempotencyKey(claim: IdempotencyClaim): Promise<ClaimOutcome>;
   recordIdempotencyResult(claim: IdempotencyClaim, result: JsonValue | null): Promise<void>;
+  /** Records a consumer's checkpoint in this transaction (the consumer runtime's). */
+  saveCheckpoint(consumer: string, position: Position): Promise<void>;
 }
 
 /** Keeps a transaction's internal operations (called by the store that makes it). */

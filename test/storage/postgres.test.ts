@@ -1,4 +1,5 @@
 import { describe } from 'vitest';
+import { consumerConformance } from '../conformance/consumer-suite.js';
 import { contractConformance } from '../conformance/contracts-suite.js';
 import { eventStoreConformance } from '../conformance/event-store-suite.js';
 import { unitOfWorkConformance } from '../conformance/unit-of-work-suite.js';
@@ -10,5 +11,6 @@ describe.skipIf(postgresFactory.skipReason !== undefined)(
     eventStoreConformance(postgresFactory);
     contractConformance(postgresFactory);
     unitOfWorkConformance(postgresFactory);
+    consumerConformance(postgresFactory);
   },
 );

@@ -1,4 +1,5 @@
 import { describe } from 'vitest';
+import { consumerConformance } from '../conformance/consumer-suite.js';
 import { contractConformance } from '../conformance/contracts-suite.js';
 import { eventStoreConformance } from '../conformance/event-store-suite.js';
 import { unitOfWorkConformance } from '../conformance/unit-of-work-suite.js';
@@ -8,4 +9,5 @@ describe('SQLite event store', () => {
   eventStoreConformance(sqliteFactory);
   contractConformance(sqliteFactory);
   unitOfWorkConformance(sqliteFactory);
+  consumerConformance(sqliteFactory);
 });

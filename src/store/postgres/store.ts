@@ -17,6 +17,7 @@ import { SchemaCatalog } from '../../registry/schema-catalog.js';
 import { CheckedTransaction, type AdapterOperations } from '../checked-transaction.js';
 import { appendEvents } from './append-events.js';
 import { refined } from './refine-error.js';
+import { readCheckpoint, saveCheckpoint } from './checkpoints.js';
 import { claimIdempotencyKey, recordIdempotencyResult } from './claim-idempotency-key.js';
 import { deprecateEventSchema } from './deprecate-event-schema.js';
 import { getEvent } from './get-event.js';
@@ -154,6 +155,10 @@ class PostgresEventStore implements EventStore {
     return this.#open(() => readCorrelation(this.#pool, correlationId));
   }
 
+  readCheckpoint(consumer: string): Promise<Position> {
+    return this.#open(() => readCheckpoint(this.#pool, consumer));
+  }
+
   headPosition(): Promise<Position> {
     return this.#open(() => headPosition(this.#pool));
   }
@@ -178,6 +183,7 @@ class PostgresEventStore implements EventStore {
       listEventSchemas: () => listEventSchemas(client),
       claimIdempotencyKey: (claim) => claimIdempotencyKey(client, claim),
       recordIdempotencyResult: (claim, result) => recordIdempotencyResult(client, claim, result),
+      saveCheckpoint: (consumer, position) => saveCheckpoint(client, consumer, position),
     };
   }
 

@@ -18,6 +18,7 @@ import { TransactionGuard } from '../transaction-guard.js';
 import { SchemaCatalog } from '../../registry/schema-catalog.js';
 import { CheckedTransaction, type AdapterOperations } from '../checked-transaction.js';
 import { appendEvents } from './append-events.js';
+import { readCheckpoint, saveCheckpoint } from './checkpoints.js';
 import { claimIdempotencyKey, recordIdempotencyResult } from './claim-idempotency-key.js';
 import { deprecateEventSchema } from './deprecate-event-schema.js';
 import { getEvent } from './get-event.js';
@@ -144,6 +145,10 @@ class SqliteEventStore implements EventStore {
     return this.#read(() => readCorrelation(this.#reader, correlationId));
   }
 
+  readCheckpoint(consumer: string): Promise<Position> {
+    return this.#read(() => readCheckpoint(this.#reader, consumer));
+  }
+
   headPosition(): Promise<Position> {
     return this.#read(() => headPosition(this.#reader));
   }
@@ -196,5 +201,6 @@ function operations(db: Connection): AdapterOperations {
     listEventSchemas: () => listEventSchemas(db),
     claimIdempotencyKey: (claim) => claimIdempotencyKey(db, claim),
     recordIdempotencyResult: (claim, result) => recordIdempotencyResult(db, claim, result),
+    saveCheckpoint: (consumer, position) => saveCheckpoint(db, consumer, position),
   };
 }

@@ -1,0 +1,95 @@
+/**
+ * Runs a consumer from its checkpoint to the head of the log, in batches.
+ */
+import { ConsumerHandlerFailedError, ConsumerVersionUnhandledError } from '../events/errors.js';
+import type { Position, RecordedEvent } from '../events/types.js';
+import type { EventStore, StoreTransaction } from '../store/event-store.js';
+import { internals } from '../store/internal.js';
+import { deepFreeze, type Consumer, type Handler } from './consumer.js';
+
+/** How to catch up. */
+export interface CatchUpOptions {
+  /** Events per read (and per transaction, for a projection); default 500. */
+  readonly batchSize?: number;
+  /** Called after each batch, for progress reports. */
+  readonly onBatch?: (progress: { handled: number; position: Position }) => void;
+}
+
+/** What a catch-up did. */
+export interface CatchUpResult {
+  readonly handled: number;
+  readonly position: Position;
+}
+
+/**
+ * Refuses a consumer that lacks a handler for any version registered for the types it
+ * consumes, listing every missing `type@version`.
+ */
+export async function assertVersionsHandled(store: EventStore, consumer: Consumer): Promise<void> {
+  const missing = (await store.listEventSchemas())
+    .filter((s) => consumer.eventTypes.has(s.eventType))
+    .map((s) => `${s.eventType}@${s.schemaVersion}`)
+    .filter((key) => !consumer.handlers.has(key));
+  if (missing.length > 0) throw new ConsumerVersionUnhandledError(consumer.name, missing);
+}
+
+/**
+ * Handles every event after the consumer's checkpoint. A projection handles each batch in one
+ * transaction with its checkpoint: a failure anywhere rolls the batch back, so no event is
+ * ever applied twice or skipped. An effect consumer stores its checkpoint after each event:
+ * at least once. A handler that throws stops the consumer at that event with
+ * PET_CONSUMER_HANDLER_FAILED (position, event id, cause); the checkpoint stays before it.
+ */
+export async function catchUp(
+  store: EventStore,
+  consumer: Consumer,
+  options: CatchUpOptions = {},
+): Promise<CatchUpResult> {
+  await assertVersionsHandled(store, consumer);
+  const batchSize = options.batchSize ?? 500;
+  let position = await store.readCheckpoint(consumer.name);
+  let handled = 0;
+  for (;;) {
+    const events = await store.readLog({ after: position, limit: batchSize });
+    const last = events.at(-1);
+    if (!last) return { handled, position };
+    if (consumer.kind === 'projection') {
+      await store.transaction(async (tx) => {
+        for (const event of events) await dispatch(consumer, event, tx);
+        await internals(tx).saveCheckpoint(consumer.name, last.position);
+      });
+    } else {
+      for (const event of events) {
+        await store.transaction(async (tx) => {
+          await dispatch(consumer, event, tx);
+          await internals(tx).saveCheckpoint(consumer.name, event.position);
+        });
+      }
+    }
+    handled += events.length;
+    position = last.position;
+    options.onBatch?.({ handled, position });
+  }
+}
+
+async function dispatch(
+  consumer: Consumer,
+  event: RecordedEvent,
+  tx: StoreTransaction,
+): Promise<void> {
+  if (!consumer.eventTypes.has(event.eventType)) return;
+  const key = `${event.eventType}@${event.schemaVersion}`;
+  const handler: Handler<unknown> | undefined = consumer.handlers.get(key);
+  if (!handler) throw new ConsumerVersionUnhandledError(consumer.name, [key]);
+  try {
+    await handler(deepFreeze(event), { sql: tx.sql });
+  } catch (error) {
+    throw new ConsumerHandlerFailedError(
+      consumer.name,
+      event.position,
+      event.id,
+      event.eventType,
+      error,
+    );
+  }
+}
