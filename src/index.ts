@@ -5,6 +5,7 @@ export {
   ActorUnknownError,
   AppendOnlyViolationError,
   CliUsageError,
+  ConsumerCheckpointMovedError,
   ConsumerHandlerFailedError,
   ConsumerInvalidError,
   ConsumerVersionUnhandledError,

@@ -1,7 +1,11 @@
 /**
  * Runs a consumer from its checkpoint to the head of the log, in batches.
  */
-import { ConsumerHandlerFailedError, ConsumerVersionUnhandledError } from '../events/errors.js';
+import {
+  ConsumerCheckpointMovedError,
+  ConsumerHandlerFailedError,
+  ConsumerVersionUnhandledError,
+} from '../events/errors.js';
 import type { Position, RecordedEvent } from '../events/types.js';
 import type { EventStore, StoreTransaction } from '../store/event-store.js';
 import { internals } from '../store/internal.js';
@@ -39,6 +43,8 @@ export async function assertVersionsHandled(store: EventStore, consumer: Consume
  * ever applied twice or skipped. An effect consumer stores its checkpoint after each event:
  * at least once. A handler that throws stops the consumer at that event with
  * PET_CONSUMER_HANDLER_FAILED (position, event id, cause); the checkpoint stays before it.
+ * The checkpoint moves only from where this run found it: a second runner of the same
+ * consumer fails with PET_CONSUMER_CHECKPOINT_MOVED instead of applying a batch twice.
  */
 export async function catchUp(
   store: EventStore,
@@ -54,21 +60,36 @@ export async function catchUp(
     const last = events.at(-1);
     if (!last) return { handled, position };
     if (consumer.kind === 'projection') {
+      const from = position;
       await store.transaction(async (tx) => {
         for (const event of events) await dispatch(consumer, event, tx);
-        await internals(tx).saveCheckpoint(consumer.name, last.position);
+        await moveCheckpoint(tx, consumer, from, last.position);
       });
     } else {
+      let from = position;
       for (const event of events) {
         await store.transaction(async (tx) => {
           await dispatch(consumer, event, tx);
-          await internals(tx).saveCheckpoint(consumer.name, event.position);
+          await moveCheckpoint(tx, consumer, from, event.position);
         });
+        from = event.position;
       }
     }
     handled += events.length;
     position = last.position;
     options.onBatch?.({ handled, position });
+  }
+}
+
+/** Moves the checkpoint only from where this runner found it: two runners never both apply. */
+async function moveCheckpoint(
+  tx: StoreTransaction,
+  consumer: Consumer,
+  from: Position,
+  to: Position,
+): Promise<void> {
+  if (!(await internals(tx).saveCheckpoint(consumer.name, from, to))) {
+    throw new ConsumerCheckpointMovedError(consumer.name, from);
   }
 }
 

@@ -392,3 +392,16 @@ export class ConsumerInvalidError extends PetError {
     super(`Consumer invalid: ${field} ${reason}`);
   }
 }
+
+/** Another runner moved the consumer's checkpoint first; this runner's batch rolled back. */
+export class ConsumerCheckpointMovedError extends PetError {
+  readonly code = 'PET_CONSUMER_CHECKPOINT_MOVED';
+  constructor(
+    readonly consumer: string,
+    readonly expected: bigint,
+  ) {
+    super(
+      `Consumer checkpoint moved: ${consumer} was expected at position ${expected}, another runner moved it first (its batch rolled back)`,
+    );
+  }
+}

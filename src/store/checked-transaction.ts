@@ -30,7 +30,7 @@ export interface AdapterOperations {
   listEventSchemas(): RegisteredEventSchema[] | Promise<RegisteredEventSchema[]>;
   claimIdempotencyKey(claim: IdempotencyClaim): ClaimOutcome | Promise<ClaimOutcome>;
   recordIdempotencyResult(claim: IdempotencyClaim, result: JsonValue | null): void | Promise<void>;
-  saveCheckpoint(consumer: string, position: Position): void | Promise<void>;
+  saveCheckpoint(consumer: string, from: Position, to: Position): boolean | Promise<boolean>;
   append(
     batch: PreparedBatch,
     references: readonly BatchReference[],
@@ -62,8 +62,8 @@ export class CheckedTransaction implements StoreTransaction {
         this.#guard.run(() => this.#operations.claimIdempotencyKey(claim)),
       recordIdempotencyResult: (claim, result) =>
         this.#guard.run(() => this.#operations.recordIdempotencyResult(claim, result)),
-      saveCheckpoint: (consumer, position) =>
-        this.#guard.run(() => this.#operations.saveCheckpoint(consumer, position)),
+      saveCheckpoint: (consumer, from, to) =>
+        this.#guard.run(() => this.#operations.saveCheckpoint(consumer, from, to)),
     });
   }
 

@@ -16,8 +16,11 @@ export interface TransactionInternals {
   append(events: readonly NewEvent[]): Promise<RecordedEvent[]>;
   claimIdempotencyKey(claim: IdempotencyClaim): Promise<ClaimOutcome>;
   recordIdempotencyResult(claim: IdempotencyClaim, result: JsonValue | null): Promise<void>;
-  /** Records a consumer's checkpoint in this transaction (the consumer runtime's). */
-  saveCheckpoint(consumer: string, position: Position): Promise<void>;
+  /**
+   * Moves a consumer's checkpoint from `from` to `to` in this transaction; `false` if another
+   * runner moved it first.
+   */
+  saveCheckpoint(consumer: string, from: Position, to: Position): Promise<boolean>;
 }
 
 /** Keeps a transaction's internal operations (called by the store that makes it). */

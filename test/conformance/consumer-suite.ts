@@ -7,6 +7,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { assertVersionsHandled, catchUp } from '../../src/consumers/catch-up.js';
 import { defineConsumer, type HandlerContext } from '../../src/consumers/consumer.js';
 import {
+  ConsumerCheckpointMovedError,
   ConsumerHandlerFailedError,
   ConsumerVersionUnhandledError,
   type PetError,
@@ -14,7 +15,14 @@ import {
 import { defineContract, Payload } from '../../src/registry/contract.js';
 import type { EventStore } from '../../src/store/event-store.js';
 import type { DatabaseFactory, TestDatabase } from '../support/databases.js';
-import { ACME, append, OTHER_TICKET, statusChanged, ticketCreated } from '../support/fixtures.js';
+import {
+  ACME,
+  append,
+  OTHER_TICKET,
+  statusChanged,
+  TICKET,
+  ticketCreated,
+} from '../support/fixtures.js';
 import { useSeededDatabase } from './harness.js';
 
 // The fixture's registered versions, as contracts a consumer is typed against.
@@ -34,7 +42,7 @@ const CreatedV2 = defineContract({
 });
 
 const READ_MODEL =
-  'CREATE TABLE test_ticket_priorities (event_id TEXT PRIMARY KEY, ticket_id TEXT NOT NULL, priority TEXT NOT NULL, version INTEGER NOT NULL)';
+  'CREATE TABLE test_ticket_priorities (event_id TEXT NOT NULL, ticket_id TEXT NOT NULL, priority TEXT NOT NULL, version INTEGER NOT NULL)';
 
 /** A projection of ticket priorities; `failOn` makes its handler throw on that ticket. */
 function priorities(failOn?: string) {
@@ -181,6 +189,28 @@ export function consumerConformance(factory: DatabaseFactory): void {
         'T-1042',
         'T-1043',
       ]);
+    });
+
+    it('lets two runners of one projection race without applying any event twice', async () => {
+      for (let i = 0; i < 6; i += 1) {
+        await append(store, [ticketCreated({ context: i % 2 === 0 ? TICKET : OTHER_TICKET })]);
+      }
+      const runners = [store, db.openAnother(), db.openAnother()];
+      const outcomes = await Promise.allSettled(
+        runners.map((runner) => catchUp(runner, priorities(), { batchSize: 2 })),
+      );
+      for (const outcome of outcomes) {
+        if (outcome.status === 'rejected') {
+          expect(outcome.reason).toBeInstanceOf(ConsumerCheckpointMovedError);
+        }
+      }
+      await catchUp(store, priorities());
+      const ids = (await db.raw.run('SELECT event_id FROM test_ticket_priorities')).map(
+        (r) => (r as { event_id: string }).event_id,
+      );
+      expect(ids).toHaveLength(6);
+      expect(new Set(ids).size).toBe(6);
+      expect(await store.readCheckpoint('ticket-priorities')).toBe(await store.headPosition());
     });
 
     it('delivers events to an effect consumer at least once, checkpointing each', async () => {

@@ -12,18 +12,29 @@ export async function readCheckpoint(db: Queryable, consumer: string): Promise<P
   return toPosition(row?.position ?? 0);
 }
 
-/** Records, in the caller's transaction, the last event a consumer handled. */
+/**
+ * Moves a consumer's checkpoint from `from` to `to` in the caller's transaction; `false` if
+ * it was not at `from` (another runner moved it first). A concurrent runner moving the same
+ * checkpoint waits on the row and then finds it moved.
+ */
 export async function saveCheckpoint(
   db: Queryable,
   consumer: string,
-  position: Position,
-): Promise<void> {
+  from: Position,
+  to: Position,
+): Promise<boolean> {
   await query(
     db,
-    'pet_save_checkpoint',
-    `INSERT INTO consumer_checkpoints (consumer_name, position) VALUES ($1, $2)
-      ON CONFLICT (consumer_name) DO UPDATE SET position = excluded.position,
-        updated_at = date_trunc('milliseconds', clock_timestamp())`,
-    [consumer, position === 0n ? null : position.toString()],
+    'pet_ensure_checkpoint',
+    'INSERT INTO consumer_checkpoints (consumer_name, position) VALUES ($1, NULL) ON CONFLICT DO NOTHING',
+    [consumer],
   );
+  const moved = await query(
+    db,
+    'pet_move_checkpoint',
+    `UPDATE consumer_checkpoints SET position = $2, updated_at = date_trunc('milliseconds', clock_timestamp())
+      WHERE consumer_name = $1 AND position IS NOT DISTINCT FROM $3 RETURNING 1`,
+    [consumer, to.toString(), from === 0n ? null : from.toString()],
+  );
+  return moved.length === 1;
 }

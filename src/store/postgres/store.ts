@@ -183,7 +183,7 @@ class PostgresEventStore implements EventStore {
       listEventSchemas: () => listEventSchemas(client),
       claimIdempotencyKey: (claim) => claimIdempotencyKey(client, claim),
       recordIdempotencyResult: (claim, result) => recordIdempotencyResult(client, claim, result),
-      saveCheckpoint: (consumer, position) => saveCheckpoint(client, consumer, position),
+      saveCheckpoint: (consumer, from, to) => saveCheckpoint(client, consumer, from, to),
     };
   }
 

@@ -11,12 +11,24 @@ export function readCheckpoint(db: Database, consumer: string): Position {
   return toPosition(position ?? 0n);
 }
 
-/** Records, in the caller's transaction, the last event a consumer handled. */
-export function saveCheckpoint(db: Database, consumer: string, position: Position): void {
+/**
+ * Moves a consumer's checkpoint from `from` to `to` in the caller's transaction; `false` if
+ * it was not at `from` (another runner moved it first).
+ */
+export function saveCheckpoint(
+  db: Database,
+  consumer: string,
+  from: Position,
+  to: Position,
+): boolean {
   prepared(
     db,
-    `INSERT INTO consumer_checkpoints (consumer_name, position) VALUES (?, ?)
-      ON CONFLICT (consumer_name) DO UPDATE SET position = excluded.position,
-        updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`,
-  ).run(consumer, position === 0n ? null : position);
+    'INSERT INTO consumer_checkpoints (consumer_name, position) VALUES (?, NULL) ON CONFLICT DO NOTHING',
+  ).run(consumer);
+  const moved = prepared(
+    db,
+    `UPDATE consumer_checkpoints SET position = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+      WHERE consumer_name = ? AND position IS ?`,
+  ).run(to, consumer, from === 0n ? null : from);
+  return moved.changes === 1;
 }

@@ -201,6 +201,6 @@ function operations(db: Connection): AdapterOperations {
     listEventSchemas: () => listEventSchemas(db),
     claimIdempotencyKey: (claim) => claimIdempotencyKey(db, claim),
     recordIdempotencyResult: (claim, result) => recordIdempotencyResult(db, claim, result),
-    saveCheckpoint: (consumer, position) => saveCheckpoint(db, consumer, position),
+    saveCheckpoint: (consumer, from, to) => saveCheckpoint(db, consumer, from, to),
   };
 }
