@@ -56,6 +56,13 @@ export {
   type HandlerContext,
   type Handlers,
 } from './consumers/consumer.js';
+export {
+  startConsumer,
+  type ConsumerFailure,
+  type ConsumerRunner,
+  type ConsumerRunnerOptions,
+  type ConsumerState,
+} from './consumers/runner.js';
 export { canonicalJson, canonicalSha256 } from './events/canonical-json.js';
 export { formatContext, isContextTypeName, isEventTypeName } from './events/names.js';
 export type {
@@ -117,6 +124,7 @@ export {
   type PostgresEventStoreOptions,
 } from './store/postgres/store.js';
 export { createSqliteEventStore, type SqliteEventStoreOptions } from './store/sqlite/store.js';
+export type { ConsumerLease } from './store/consumer-lease.js';
 export type { SqlAccess, SqlValue } from './store/sql-access.js';
 export { employeePrincipal, systemPrincipal, type Principal } from './unit-of-work/principal.js';
 export {

@@ -67,6 +67,13 @@ export class CheckedTransaction implements StoreTransaction {
     });
   }
 
+  #appended = false;
+
+  /** Whether the transaction appended events, so consumers are woken after commit. */
+  get appended(): boolean {
+    return this.#appended;
+  }
+
   /** Whether the transaction changed the registry, so the catalog must reload after commit. */
   get changedRegistry(): boolean {
     return this.#schemas.length > 0 || this.#deprecated.size > 0;
@@ -96,7 +103,9 @@ export class CheckedTransaction implements StoreTransaction {
         deprecated: this.#deprecated,
         loadSchemas: async () => this.#operations.listEventSchemas(),
       });
-      return this.#operations.append(batch, references);
+      const recorded = await this.#operations.append(batch, references);
+      this.#appended = true;
+      return recorded;
     });
   }
 

@@ -4,6 +4,7 @@
  */
 import type { ContextRef, JsonObject, Position, RecordedEvent } from '../events/types.js';
 import type { MigrateResult, MigrationStatus } from './migrations/load-migrations.js';
+import type { ConsumerLease } from './consumer-lease.js';
 import type { SqlAccess } from './sql-access.js';
 
 /** What an adapter can do beyond the common port. */
@@ -107,6 +108,16 @@ export interface EventStore {
   getEvent(id: string): Promise<RecordedEvent | undefined>;
   /** The events of one unit of work (one correlation id), in the order they were appended. */
   readCorrelation(correlationId: string): Promise<RecordedEvent[]>;
+  /**
+   * Takes the right to run a consumer, if no other runner holds it (PostgreSQL: across
+   * processes, released when the holder's connection ends; SQLite: within this process).
+   */
+  acquireConsumerLease(consumer: string): Promise<ConsumerLease | undefined>;
+  /**
+   * Calls `listener` after events are appended: by this process at once, and on PostgreSQL by
+   * any process (LISTEN/NOTIFY). Returns the unsubscribe function.
+   */
+  onAppended(listener: () => void): () => void;
   /** The last event a consumer handled (its checkpoint); `0n` before its first. */
   readCheckpoint(consumer: string): Promise<Position>;
   /** The position of the last event readers can see in log order; `0n` for an empty log. */

@@ -19,7 +19,9 @@ export function databaseRulesConformance(harness: Harness): void {
 
   describe('migrations', () => {
     it('reports where the database stands', async () => {
-      expect(await store.migrationStatus()).toEqual({ current: 3, latest: 3 });
+      const status = await store.migrationStatus();
+      expect(status.current).toBe(status.latest);
+      expect(status.latest).toBeGreaterThanOrEqual(3);
     });
 
     it('applies nothing when migrated twice', async () => {

@@ -2,6 +2,7 @@ import { describe } from 'vitest';
 import { consumerConformance } from '../conformance/consumer-suite.js';
 import { contractConformance } from '../conformance/contracts-suite.js';
 import { eventStoreConformance } from '../conformance/event-store-suite.js';
+import { runnerConformance } from '../conformance/runner-suite.js';
 import { unitOfWorkConformance } from '../conformance/unit-of-work-suite.js';
 import { postgresFactory } from '../support/databases.js';
 
@@ -12,5 +13,6 @@ describe.skipIf(postgresFactory.skipReason !== undefined)(
     contractConformance(postgresFactory);
     unitOfWorkConformance(postgresFactory);
     consumerConformance(postgresFactory);
+    runnerConformance(postgresFactory);
   },
 );

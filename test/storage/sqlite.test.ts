@@ -2,6 +2,7 @@ import { describe } from 'vitest';
 import { consumerConformance } from '../conformance/consumer-suite.js';
 import { contractConformance } from '../conformance/contracts-suite.js';
 import { eventStoreConformance } from '../conformance/event-store-suite.js';
+import { runnerConformance } from '../conformance/runner-suite.js';
 import { unitOfWorkConformance } from '../conformance/unit-of-work-suite.js';
 import { sqliteFactory } from '../support/databases.js';
 
@@ -10,4 +11,5 @@ describe('SQLite event store', () => {
   contractConformance(sqliteFactory);
   unitOfWorkConformance(sqliteFactory);
   consumerConformance(sqliteFactory);
+  runnerConformance(sqliteFactory);
 });

@@ -15,7 +15,10 @@ import { readAfter, readInstant, readLimit } from '../read-options.js';
 import { TransactionGuard } from '../transaction-guard.js';
 import { SchemaCatalog } from '../../registry/schema-catalog.js';
 import { CheckedTransaction, type AdapterOperations } from '../checked-transaction.js';
+import type { ConsumerLease } from '../consumer-lease.js';
+import { AppendListener } from './append-listener.js';
 import { appendEvents } from './append-events.js';
+import { acquireConsumerLease } from './consumer-lease.js';
 import { refined } from './refine-error.js';
 import { readCheckpoint, saveCheckpoint } from './checkpoints.js';
 import { claimIdempotencyKey, recordIdempotencyResult } from './claim-idempotency-key.js';
@@ -70,6 +73,8 @@ class PostgresEventStore implements EventStore {
   readonly dialect = 'postgres';
   readonly capabilities = { concurrentWriters: true };
   readonly #pool: pg.Pool;
+  readonly #clientConfig: pg.ClientConfig;
+  readonly #listener: AppendListener;
   readonly #catalog: SchemaCatalog;
   #closed = false;
 
@@ -77,12 +82,13 @@ class PostgresEventStore implements EventStore {
     const settings = ['-c TimeZone=UTC'];
     if (options.schema !== undefined)
       settings.push(`-c search_path=${quoteIdentifier(options.schema)}`);
-    this.#pool = new pg.Pool({
+    this.#clientConfig = {
       connectionString: options.connectionString,
-      max: options.poolSize ?? 10,
       options: settings.join(' '),
       types,
-    });
+    };
+    this.#pool = new pg.Pool({ ...this.#clientConfig, max: options.poolSize ?? 10 });
+    this.#listener = new AppendListener(this.#clientConfig);
     this.#catalog = new SchemaCatalog(() => this.listEventSchemas());
     // An idle client that loses its connection must not crash the process.
     this.#pool.on('error', () => undefined);
@@ -110,6 +116,7 @@ class PostgresEventStore implements EventStore {
         guard.finish();
         await client.query('COMMIT');
         if (tx.changedRegistry) this.#catalog.invalidate();
+        if (tx.appended) this.#listener.emit();
         return result;
       } catch (error) {
         guard.end();
@@ -155,6 +162,14 @@ class PostgresEventStore implements EventStore {
     return this.#open(() => readCorrelation(this.#pool, correlationId));
   }
 
+  acquireConsumerLease(consumer: string): Promise<ConsumerLease | undefined> {
+    return this.#open(() => acquireConsumerLease(this.#clientConfig, consumer));
+  }
+
+  onAppended(listener: () => void): () => void {
+    return this.#listener.on(listener);
+  }
+
   readCheckpoint(consumer: string): Promise<Position> {
     return this.#open(() => readCheckpoint(this.#pool, consumer));
   }
@@ -170,6 +185,7 @@ class PostgresEventStore implements EventStore {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#listener.close();
     await this.#pool.end();
   }
 

@@ -17,7 +17,10 @@ import { readAfter, readInstant, readLimit } from '../read-options.js';
 import { TransactionGuard } from '../transaction-guard.js';
 import { SchemaCatalog } from '../../registry/schema-catalog.js';
 import { CheckedTransaction, type AdapterOperations } from '../checked-transaction.js';
+import type { ConsumerLease } from '../consumer-lease.js';
+import { onAppended, signalAppended } from './append-signal.js';
 import { appendEvents } from './append-events.js';
+import { acquireConsumerLease } from './consumer-lease.js';
 import { readCheckpoint, saveCheckpoint } from './checkpoints.js';
 import { claimIdempotencyKey, recordIdempotencyResult } from './claim-idempotency-key.js';
 import { deprecateEventSchema } from './deprecate-event-schema.js';
@@ -63,11 +66,13 @@ class SqliteEventStore implements EventStore {
   readonly #reader: Connection;
   readonly #queue: WriteQueue;
   readonly #busyTimeoutMs: number;
+  readonly #path: string;
   readonly #catalog: SchemaCatalog;
   #closed = false;
 
   constructor(options: SqliteEventStoreOptions) {
     this.#busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+    this.#path = options.path === ':memory:' ? `:memory:${Math.random()}` : options.path;
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
     // The writer never waits inside SQLite (see write-lock.ts); readers in WAL mode rarely
     // wait, and then only briefly.
@@ -104,6 +109,7 @@ class SqliteEventStore implements EventStore {
         guard.finish();
         db.exec('COMMIT');
         if (tx.changedRegistry) this.#catalog.invalidate();
+        if (tx.appended) signalAppended(this.#path);
         return result;
       } catch (error) {
         guard.end();
@@ -143,6 +149,14 @@ class SqliteEventStore implements EventStore {
 
   readCorrelation(correlationId: string): Promise<RecordedEvent[]> {
     return this.#read(() => readCorrelation(this.#reader, correlationId));
+  }
+
+  acquireConsumerLease(consumer: string): Promise<ConsumerLease | undefined> {
+    return this.#read(() => acquireConsumerLease(this.#path, consumer));
+  }
+
+  onAppended(listener: () => void): () => void {
+    return onAppended(this.#path, listener);
   }
 
   readCheckpoint(consumer: string): Promise<Position> {

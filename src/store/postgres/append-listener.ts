@@ -1,0 +1,59 @@
+import { EventEmitter } from 'node:events';
+import pg from 'pg';
+
+/**
+ * LISTENs on pet_events_appended on a connection of its own and wakes this store's
+ * listeners when events are appended to its schema, by any process. Reconnects after a lost
+ * connection; consumers poll as a fallback meanwhile.
+ */
+export class AppendListener {
+  readonly #config: pg.ClientConfig;
+  readonly #signal = new EventEmitter();
+  #client: pg.Client | undefined;
+  #starting: Promise<void> | undefined;
+  #closed = false;
+
+  constructor(config: pg.ClientConfig) {
+    this.#config = config;
+    this.#signal.setMaxListeners(0);
+  }
+
+  /** Wakes `listener` on every append; returns the unsubscribe function. */
+  on(listener: () => void): () => void {
+    this.#signal.on('appended', listener);
+    if (!this.#starting) {
+      this.#starting = this.#start().catch(() => {
+        this.#starting = undefined;
+      });
+    }
+    return () => this.#signal.off('appended', listener);
+  }
+
+  /** Wakes this store's listeners now (after a commit of this process). */
+  emit(): void {
+    this.#signal.emit('appended');
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#client?.end().catch(() => undefined);
+  }
+
+  async #start(): Promise<void> {
+    const client = new pg.Client(this.#config);
+    client.on('error', () => undefined);
+    client.on('end', () => {
+      this.#client = undefined;
+      this.#starting = undefined;
+    });
+    await client.connect();
+    const { rows } = await client.query<{ schema: string }>('SELECT current_schema() AS schema');
+    const schema = rows[0]?.schema;
+    client.on('notification', (message) => {
+      if (message.payload === schema) this.#signal.emit('appended');
+    });
+    await client.query('LISTEN pet_events_appended');
+    if (this.#closed) await client.end();
+    else this.#client = client;
+  }
+}
