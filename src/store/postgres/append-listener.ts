@@ -5,6 +5,10 @@ import pg from 'pg';
  * LISTENs on pet_events_appended on a connection of its own and wakes this store's
  * listeners when events are appended to its schema, by any process. Reconnects after a lost
  * connection; consumers poll as a fallback meanwhile.
+ *
+ * Stores announce their own appends after commit, outside the appending transaction (see
+ * `announce`): a NOTIFY inside it would make PostgreSQL serialise the commits of every
+ * concurrent appender on its notification queue.
  */
 export class AppendListener {
   readonly #config: pg.ClientConfig;
@@ -12,6 +16,8 @@ export class AppendListener {
   #client: pg.Client | undefined;
   #starting: Promise<void> | undefined;
   #closed = false;
+  #announcing = false;
+  #again = false;
 
   constructor(config: pg.ClientConfig) {
     this.#config = config;
@@ -32,6 +38,27 @@ export class AppendListener {
   /** Wakes this store's listeners now (after a commit of this process). */
   emit(): void {
     this.#signal.emit('appended');
+  }
+
+  /**
+   * Tells other processes, after a commit, that events were appended: one NOTIFY at a time,
+   * and one more if appends committed while it was on its way. Not awaited by the appender.
+   */
+  announce(notify: () => Promise<unknown>): void {
+    if (this.#announcing) {
+      this.#again = true;
+      return;
+    }
+    this.#announcing = true;
+    void notify()
+      .catch(() => undefined)
+      .finally(() => {
+        this.#announcing = false;
+        if (this.#again && !this.#closed) {
+          this.#again = false;
+          this.announce(notify);
+        }
+      });
   }
 
   async close(): Promise<void> {

@@ -116,7 +116,12 @@ class PostgresEventStore implements EventStore {
         guard.finish();
         await client.query('COMMIT');
         if (tx.changedRegistry) this.#catalog.invalidate();
-        if (tx.appended) this.#listener.emit();
+        if (tx.appended) {
+          this.#listener.emit();
+          this.#listener.announce(() =>
+            this.#pool.query("SELECT pg_notify('pet_events_appended', current_schema())"),
+          );
+        }
         return result;
       } catch (error) {
         guard.end();
