@@ -1,6 +1,9 @@
 import { EventEmitter } from 'node:events';
 import pg from 'pg';
 
+/** The shortest time between two announcements of one store. */
+const ANNOUNCE_INTERVAL_MS = 25;
+
 /**
  * LISTENs on pet_events_appended on a connection of its own and wakes this store's
  * listeners when events are appended to its schema, by any process. Reconnects after a lost
@@ -41,8 +44,10 @@ export class AppendListener {
   }
 
   /**
-   * Tells other processes, after a commit, that events were appended: one NOTIFY at a time,
-   * and one more if appends committed while it was on its way. Not awaited by the appender.
+   * Tells other processes, after a commit, that events were appended. Not awaited by the
+   * appender. Announcements are coalesced: one NOTIFY at a time and at most one per
+   * `ANNOUNCE_INTERVAL_MS`, with one more for the appends that committed meanwhile, so a busy
+   * writer spends a few NOTIFYs a second, not one per transaction.
    */
   announce(notify: () => Promise<unknown>): void {
     if (this.#announcing) {
@@ -53,11 +58,13 @@ export class AppendListener {
     void notify()
       .catch(() => undefined)
       .finally(() => {
-        this.#announcing = false;
-        if (this.#again && !this.#closed) {
-          this.#again = false;
-          this.announce(notify);
-        }
+        setTimeout(() => {
+          this.#announcing = false;
+          if (this.#again && !this.#closed) {
+            this.#again = false;
+            this.announce(notify);
+          }
+        }, ANNOUNCE_INTERVAL_MS).unref();
       });
   }
 
