@@ -1,6 +1,6 @@
 import { ReadOptionsInvalidError } from '../events/errors.js';
 import { normaliseInstant } from './prepare-events.js';
-import { DEFAULT_READ_LIMIT, MAX_READ_LIMIT } from './event-store.js';
+import { DEFAULT_READ_LIMIT, MAX_READ_LIMIT, type ReadByTypeOptions } from './event-store.js';
 
 /** The page size a read asked for, checked. */
 export function readLimit(limit: number | undefined): number {
@@ -37,4 +37,24 @@ export function readInstant(value: string | undefined, option: string): string |
       `must be an RFC 3339 instant, got ${JSON.stringify(value)}`,
     );
   }
+}
+
+/** A read by type, its options checked: what both adapters' `read-by-type.ts` take. */
+export interface ByTypeQuery {
+  readonly eventTypes: readonly string[];
+  readonly occurredFrom: string | null;
+  readonly occurredBefore: string | null;
+  readonly after: bigint;
+  readonly limit: number;
+}
+
+/** Checks the options of a read by type. */
+export function byTypeQuery(options: ReadByTypeOptions): ByTypeQuery {
+  return {
+    eventTypes: options.eventTypes,
+    occurredFrom: readInstant(options.occurredFrom, 'occurredFrom'),
+    occurredBefore: readInstant(options.occurredBefore, 'occurredBefore'),
+    after: readAfter(options.after),
+    limit: readLimit(options.limit),
+  };
 }

@@ -2,7 +2,6 @@
  * Consumers, run once per adapter: version-exhaustive, deep-frozen events, a projection's
  * read model and checkpoint in one transaction, catch-up in batches.
  */
-import { Type } from '@sinclair/typebox';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { assertVersionsHandled, catchUp } from '../../src/consumers/catch-up.js';
 import { defineConsumer, type HandlerContext } from '../../src/consumers/consumer.js';
@@ -12,7 +11,6 @@ import {
   ConsumerVersionUnhandledError,
   type PetError,
 } from '../../src/events/errors.js';
-import { defineContract, Payload } from '../../src/registry/contract.js';
 import type { EventStore } from '../../src/store/event-store.js';
 import type { DatabaseFactory, TestDatabase } from '../support/databases.js';
 import {
@@ -22,24 +20,10 @@ import {
   statusChanged,
   TICKET,
   ticketCreated,
+  CreatedV1,
+  CreatedV2,
 } from '../support/fixtures.js';
 import { useSeededDatabase } from './harness.js';
-
-// The fixture's registered versions, as contracts a consumer is typed against.
-const CreatedV1 = defineContract({
-  eventType: 'ticket.created',
-  schemaVersion: 1,
-  schema: Payload({ customer_id: Type.String(), priority: Type.String() }),
-});
-const CreatedV2 = defineContract({
-  eventType: 'ticket.created',
-  schemaVersion: 2,
-  schema: Payload({
-    customer_id: Type.String(),
-    priority: Type.String(),
-    sla_version: Type.Integer(),
-  }),
-});
 
 const READ_MODEL =
   'CREATE TABLE test_ticket_priorities (event_id TEXT NOT NULL, ticket_id TEXT NOT NULL, priority TEXT NOT NULL, version INTEGER NOT NULL)';

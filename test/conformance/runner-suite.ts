@@ -2,30 +2,20 @@
  * Consumers running live, run once per adapter: woken by appends, one active runner per
  * consumer, takeover when the holder dies, retries after a failing handler.
  */
-import { Type } from '@sinclair/typebox';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { defineConsumer } from '../../src/consumers/consumer.js';
 import { startConsumer, type ConsumerRunner } from '../../src/consumers/runner.js';
-import { defineContract, Payload } from '../../src/registry/contract.js';
 import type { EventStore } from '../../src/store/event-store.js';
 import type { DatabaseFactory, TestDatabase } from '../support/databases.js';
-import { append, OTHER_TICKET, TICKET, ticketCreated } from '../support/fixtures.js';
+import {
+  append,
+  CreatedV1,
+  CreatedV2,
+  OTHER_TICKET,
+  TICKET,
+  ticketCreated,
+} from '../support/fixtures.js';
 import { useSeededDatabase } from './harness.js';
-
-const CreatedV1 = defineContract({
-  eventType: 'ticket.created',
-  schemaVersion: 1,
-  schema: Payload({ customer_id: Type.String(), priority: Type.String() }),
-});
-const CreatedV2 = defineContract({
-  eventType: 'ticket.created',
-  schemaVersion: 2,
-  schema: Payload({
-    customer_id: Type.String(),
-    priority: Type.String(),
-    sla_version: Type.Integer(),
-  }),
-});
 
 /** Polls `check` until it holds, for at most `ms`. */
 async function eventually(check: () => boolean | Promise<boolean>, ms = 8000): Promise<void> {

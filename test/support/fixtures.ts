@@ -2,7 +2,9 @@
  * The shared fixture: a few contexts and event types every storage suite uses.
  */
 import { appendEvents } from '../../src/store/internal.js';
+import { Type } from '@sinclair/typebox';
 import type { JsonObject, NewEvent } from '../../src/events/types.js';
+import { defineContract, Payload } from '../../src/registry/contract.js';
 import type { EventStore } from '../../src/store/event-store.js';
 
 export const ALICE = { type: 'employee', id: 'E-alice' } as const;
@@ -78,3 +80,22 @@ export function statusChanged(overrides: Partial<NewEvent> = {}): NewEvent {
 export function append(store: EventStore, events: readonly NewEvent[]) {
   return store.transaction((tx) => appendEvents(tx, events));
 }
+
+/**
+ * The fixture's two `ticket.created` versions as contracts, for consumers typed against
+ * them (what a consumer needs of a contract is its type, version and payload type).
+ */
+export const CreatedV1 = defineContract({
+  eventType: 'ticket.created',
+  schemaVersion: 1,
+  schema: Payload({ customer_id: Type.String(), priority: Type.String() }),
+});
+export const CreatedV2 = defineContract({
+  eventType: 'ticket.created',
+  schemaVersion: 2,
+  schema: Payload({
+    customer_id: Type.String(),
+    priority: Type.String(),
+    sla_version: Type.Integer(),
+  }),
+});

@@ -1,16 +1,8 @@
 import { PositionUnknownError } from '../../events/errors.js';
 import type { RecordedEvent } from '../../events/types.js';
+import type { ByTypeQuery } from '../read-options.js';
 import { EVENT_COLUMNS, mapEventRow, type EventRow } from './map-row.js';
 import { query, type Queryable } from './queryable.js';
-
-/** Filters of a read by type, already checked. */
-export interface ByTypeQuery {
-  readonly eventTypes: readonly string[];
-  readonly occurredFrom: string | null;
-  readonly occurredBefore: string | null;
-  readonly after: bigint;
-  readonly limit: number;
-}
 
 const SQL = `WITH cursor AS (SELECT occurred_at FROM domain_events WHERE position = $4::bigint)
   SELECT ${EVENT_COLUMNS} FROM domain_events

@@ -11,7 +11,7 @@ import type {
   StoreTransaction,
 } from '../event-store.js';
 import type { MigrateResult, MigrationStatus } from '../migrations/load-migrations.js';
-import { readAfter, readInstant, readLimit } from '../read-options.js';
+import { byTypeQuery, readAfter, readLimit } from '../read-options.js';
 import { TransactionGuard } from '../transaction-guard.js';
 import { SchemaCatalog } from '../../registry/schema-catalog.js';
 import { CheckedTransaction, type AdapterOperations } from '../checked-transaction.js';
@@ -148,15 +148,7 @@ class PostgresEventStore implements EventStore {
   }
 
   readByType(options: ReadByTypeOptions): Promise<RecordedEvent[]> {
-    return this.#open(() =>
-      readByType(this.#pool, {
-        eventTypes: options.eventTypes,
-        occurredFrom: readInstant(options.occurredFrom, 'occurredFrom'),
-        occurredBefore: readInstant(options.occurredBefore, 'occurredBefore'),
-        after: readAfter(options.after),
-        limit: readLimit(options.limit),
-      }),
-    );
+    return this.#open(() => readByType(this.#pool, byTypeQuery(options)));
   }
 
   getEvent(id: string): Promise<RecordedEvent | undefined> {

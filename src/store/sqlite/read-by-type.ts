@@ -1,17 +1,9 @@
 import type { Database } from 'better-sqlite3';
 import { PositionUnknownError } from '../../events/errors.js';
 import type { RecordedEvent } from '../../events/types.js';
+import type { ByTypeQuery } from '../read-options.js';
 import { EVENT_COLUMNS } from './map-row.js';
 import { prepared, queryEvents } from './queryable.js';
-
-/** Filters of a read by type, already checked. */
-export interface ByTypeQuery {
-  readonly eventTypes: readonly string[];
-  readonly occurredFrom: string | null;
-  readonly occurredBefore: string | null;
-  readonly after: bigint;
-  readonly limit: number;
-}
 
 /** Events of some types in occurred_at order (ties by position), paged by position. */
 export function readByType(db: Database, query: ByTypeQuery): RecordedEvent[] {

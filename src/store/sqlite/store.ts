@@ -13,7 +13,7 @@ import type {
   StoreTransaction,
 } from '../event-store.js';
 import type { MigrateResult, MigrationStatus } from '../migrations/load-migrations.js';
-import { readAfter, readInstant, readLimit } from '../read-options.js';
+import { byTypeQuery, readAfter, readLimit } from '../read-options.js';
 import { TransactionGuard } from '../transaction-guard.js';
 import { SchemaCatalog } from '../../registry/schema-catalog.js';
 import { CheckedTransaction, type AdapterOperations } from '../checked-transaction.js';
@@ -132,15 +132,7 @@ class SqliteEventStore implements EventStore {
   }
 
   readByType(options: ReadByTypeOptions): Promise<RecordedEvent[]> {
-    return this.#read(() =>
-      readByType(this.#reader, {
-        eventTypes: options.eventTypes,
-        occurredFrom: readInstant(options.occurredFrom, 'occurredFrom'),
-        occurredBefore: readInstant(options.occurredBefore, 'occurredBefore'),
-        after: readAfter(options.after),
-        limit: readLimit(options.limit),
-      }),
-    );
+    return this.#read(() => readByType(this.#reader, byTypeQuery(options)));
   }
 
   getEvent(id: string): Promise<RecordedEvent | undefined> {
