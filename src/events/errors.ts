@@ -405,3 +405,59 @@ export class ConsumerCheckpointMovedError extends PetError {
     );
   }
 }
+
+/**
+ * A command asked an aggregate for a transition its state machine does not allow from its
+ * current state (or whose guard fails, such as a time entry of zero minutes). Nothing is written.
+ */
+export class IllegalTransitionError extends PetError {
+  readonly code = 'PET_ILLEGAL_TRANSITION';
+  constructor(
+    readonly aggregate: string,
+    readonly id: string,
+    readonly currentState: string,
+    readonly attempted: string,
+    readonly reason?: string,
+  ) {
+    super(
+      `Illegal transition: ${aggregate} ${id} is ${currentState}, ${attempted} is not allowed${
+        reason === undefined ? '' : ` (${reason})`
+      }`,
+    );
+  }
+}
+
+/** A command names an aggregate that does not exist. */
+export class AggregateNotFoundError extends PetError {
+  readonly code = 'PET_AGGREGATE_NOT_FOUND';
+  constructor(
+    readonly aggregate: string,
+    readonly id: string,
+  ) {
+    super(`Not found: ${aggregate} ${id}`);
+  }
+}
+
+/** A command would create an aggregate that already exists (same id, or a unique field taken). */
+export class AggregateExistsError extends PetError {
+  readonly code = 'PET_AGGREGATE_EXISTS';
+  constructor(
+    readonly aggregate: string,
+    readonly id: string,
+    readonly field: string = 'id',
+  ) {
+    super(`Already exists: ${aggregate} with ${field} ${id}`);
+  }
+}
+
+/** A command's input is malformed (before any state is read or written). */
+export class CommandInvalidError extends PetError {
+  readonly code = 'PET_COMMAND_INVALID';
+  constructor(
+    readonly command: string,
+    readonly field: string,
+    readonly reason: string,
+  ) {
+    super(`Command invalid: ${command} ${field} ${reason}`);
+  }
+}
