@@ -72,8 +72,14 @@ export class TimeEntryCommands {
           `minutes must be a whole number above zero, got ${String(input.minutes)}`,
         );
       }
+      // An entry is submitted once: submitting it again is a transition its state refuses.
+      const existing = await scope.sql.query<{ status: 'submitted' | 'locked' }>(
+        'SELECT status FROM pet_time_entries WHERE id = $1',
+        [entryId],
+      );
+      if (existing[0] !== undefined)
+        timeEntryMachine.assert(entryId, existing[0].status, 'submitted');
       const work = await checkWork(scope, 'time_entry.submit', input);
-      await assertNew(scope.sql, 'time_entry', TABLE.table, entryId);
       const context = { type: 'time_entry', id: entryId };
       await scope.registerContext(context);
       await insertEntry(scope.sql, entryId, work, input.minutes, null, scope.at);

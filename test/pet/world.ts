@@ -1,0 +1,60 @@
+/**
+ * A migrated database with PET's contracts, PET's commands over it, and a small firm to act
+ * in: an admin, a support engineer, a customer.
+ */
+import { afterEach, beforeEach } from 'vitest';
+import { createPet, type Pet } from '../../src/pet/pet.js';
+import { PET_CONTRACTS } from '../../src/pet/catalogue.js';
+import { syncContracts } from '../../src/registry/sync.js';
+import type { EventStore } from '../../src/store/event-store.js';
+import type { CommandOptions } from '../../src/pet/command.js';
+import { employeePrincipal, systemPrincipal } from '../../src/unit-of-work/principal.js';
+import type { DatabaseFactory, TestDatabase } from '../support/databases.js';
+
+export const T0 = '2026-03-02T09:00:00.000Z';
+
+/** `T0` plus some minutes, as an instant. */
+export const after = (minutes: number, from: string = T0): string =>
+  new Date(Date.parse(from) + minutes * 60_000).toISOString();
+
+/** Acting as the admin at an instant. */
+export const asAdmin = (at: string = T0, more: Partial<CommandOptions> = {}): CommandOptions => ({
+  principal: employeePrincipal('E-admin'),
+  at,
+  ...more,
+});
+
+export interface World {
+  readonly db: TestDatabase;
+  readonly store: EventStore;
+  readonly pet: Pet;
+}
+
+/** Registers a fresh PET world per test in the calling describe block. */
+export function usePetWorld(factory: DatabaseFactory): () => World {
+  let world: World | undefined;
+  beforeEach(async () => {
+    const db = await factory.create();
+    await syncContracts(db.store, PET_CONTRACTS);
+    const pet = createPet(db.store);
+    const system = { principal: systemPrincipal('bootstrap'), at: T0 };
+    await pet.employees.hire(system, { id: 'E-admin', name: 'Ada Admin', email: 'ada@example.com', role: 'admin' });
+    await pet.employees.hire(asAdmin(), {
+      id: 'E-sam',
+      name: 'Sam Support',
+      email: 'sam@example.com',
+      role: 'support',
+      managerId: 'E-admin',
+    });
+    await pet.customers.create(asAdmin(), { id: 'C-acme', name: 'Acme Ltd' });
+    world = { db, store: db.store, pet };
+  });
+  afterEach(async () => {
+    await world?.db.cleanup();
+    world = undefined;
+  });
+  return () => {
+    if (!world) throw new Error('no world outside a test');
+    return world;
+  };
+}
