@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import { DatabaseNotMigratedError } from '../events/errors.js';
 import { DEFAULT_DATABASE_URL, openEventStore } from '../store/open-event-store.js';
 import type { EventStore } from '../store/event-store.js';
-import { demoCommand } from './commands/demo.js';
+import { DEMO_DEFAULTS, demoCommand } from './commands/demo.js';
 import { eventsCommand } from './commands/events.js';
 import { migrateCommand } from './commands/migrate.js';
 import {
@@ -38,13 +38,14 @@ export function buildProgram(output: Output = processOutput): Command {
   const withStore =
     <A extends unknown[]>(
       run: (store: EventStore, json: boolean, ...args: A) => Promise<void>,
-      options: { migrates?: boolean } = {},
+      options: { migrates?: boolean; bulk?: boolean } = {},
     ) =>
     async (...args: A): Promise<void> => {
       const { db, json } = program.opts<{ db: string; json: boolean }>();
       let store: EventStore | undefined;
       try {
-        store = openEventStore(db);
+        // A bulk load that can be redone (the demo firm) trades power-loss durability for speed.
+        store = openEventStore(db, options.bulk ? { sqliteDurability: 'relaxed' } : {});
         if (!options.migrates) {
           const status = await store.migrationStatus();
           if (status.current < status.latest) {
@@ -66,8 +67,24 @@ export function buildProgram(output: Output = processOutput): Command {
 
   program
     .command('demo')
-    .description('migrate, record a short demo ticket story once, and print the log')
-    .action(withStore((store) => demoCommand(store, output), { migrates: true }));
+    .description(
+      "migrate and build the demo firm through PET's commands (deterministic for a seed); a database that holds a firm is left as it is",
+    )
+    .option(
+      '--scale <n>',
+      'divisions: one team of eight and ten customers each, about 5,700 events',
+      DEMO_DEFAULTS.scale,
+    )
+    .option('--seed <n>', 'the seed of every random choice', DEMO_DEFAULTS.seed)
+    .option('--end <date>', 'the last simulated day (YYYY-MM-DD)', DEMO_DEFAULTS.end)
+    .option('--days <n>', 'simulated days, ending on --end', DEMO_DEFAULTS.days)
+    .action(
+      withStore(
+        (store, json, options: { scale: string; seed: string; end: string; days: string }) =>
+          demoCommand(store, output, { ...options, json, progress: process.stderr.isTTY }),
+        { migrates: true, bulk: true },
+      ),
+    );
 
   program
     .command('events')

@@ -28,9 +28,15 @@ export function parseDatabaseUrl(url: string): DatabaseLocation {
  * @example
  * const store = openEventStore(process.env.PET_DB ?? DEFAULT_DATABASE_URL);
  */
-export function openEventStore(url: string): EventStore {
+export function openEventStore(
+  url: string,
+  options: { readonly sqliteDurability?: 'full' | 'relaxed' } = {},
+): EventStore {
   const location = parseDatabaseUrl(url);
   return location.dialect === 'sqlite'
-    ? createSqliteEventStore({ path: location.path })
+    ? createSqliteEventStore({
+        path: location.path,
+        ...(options.sqliteDurability ? { durability: options.sqliteDurability } : {}),
+      })
     : createPostgresEventStore({ connectionString: location.connectionString });
 }

@@ -1,71 +1,111 @@
-import { employeePrincipal } from '../../unit-of-work/principal.js';
-import { createUnitOfWork, type Emission } from '../../unit-of-work/unit-of-work.js';
+import { SingleBar, Presets } from 'cli-progress';
+import { CliUsageError } from '../../events/errors.js';
+import { buildDemoFirm, DEMO_END, type DemoFirmSummary } from '../../pet/demo/firm.js';
 import { PET_CONTRACTS } from '../../pet/catalogue.js';
+import { createPet } from '../../pet/pet.js';
 import { syncContracts } from '../../registry/sync.js';
 import type { EventStore } from '../../store/event-store.js';
 import type { Output } from '../output.js';
-import { formatEventLine } from './events.js';
 
-const ADA = { type: 'employee', id: 'E-ada' };
-const ACME = { type: 'customer', id: 'C-acme' };
-const TICKET = { type: 'ticket', id: 'T-1001' };
-
-/**
- * `pet-events demo`: migrates, registers the contracts, records a short ticket story (once; a second run finds it
- * recorded), and prints the log.
- */
-export async function demoCommand(store: EventStore, output: Output): Promise<void> {
-  await store.migrate();
-  await syncContracts(store, PET_CONTRACTS);
-  const recorded = await store.readContext(TICKET, { limit: 1 });
-  if (recorded.length === 0) {
-    // Ada must be a registered employee before she can act.
-    await store.transaction((tx) => tx.registerContext(ADA));
-    await createUnitOfWork(store).run(
-      {
-        principal: employeePrincipal(ADA.id),
-        command: 'demo.ticket_story',
-        idempotencyKey: 'demo-ticket-story',
-        input: { ticket: TICKET.id },
-      },
-      async ({ registerContext, emit }) => {
-        for (const context of [ACME, TICKET]) await registerContext(context);
-        for (const event of story()) emit(event);
-      },
-    );
-    output.out('Recorded a demo ticket story:');
-  } else {
-    output.out('The demo ticket story is already recorded:');
-  }
-  for (const event of await store.readLog({ limit: 100 })) output.out(formatEventLine(event));
+export interface DemoOptions {
+  readonly scale: string;
+  readonly seed: string;
+  readonly end: string;
+  readonly days: string;
+  readonly json: boolean;
+  /** Draw a progress bar (on a terminal, without --json). */
+  readonly progress: boolean;
 }
 
-function story(): Emission[] {
-  const base = { context: TICKET, schemaVersion: 1 };
-  return [
-    {
-      ...base,
-      eventType: 'ticket.created',
-      occurredAt: '2026-11-27T09:00:00Z',
-      payload: {
-        customer_id: ACME.id,
-        priority: 'high',
-        response_due_at: '2026-11-27T10:00:00Z',
-        resolution_due_at: '2026-11-27T17:00:00Z',
-        sla_version: 1,
-      },
-    },
-    {
-      ...base,
-      eventType: 'ticket.status_changed',
-      occurredAt: '2026-11-27T09:12:00Z',
-      payload: { from_status: 'new', to_status: 'open' },
-    },
-    {
-      ...base,
-      eventType: 'ticket.status_changed',
-      occurredAt: '2026-11-27T11:40:00Z',
-      payload: { from_status: 'open', to_status: 'resolved' },
-    },
-  ];
+/**
+ * `pet-events demo`: migrates, registers the contracts and builds the demo firm through
+ * PET's commands, with a progress bar. A database that already holds the demo firm is left
+ * as it is.
+ */
+export async function demoCommand(
+  store: EventStore,
+  output: Output,
+  options: DemoOptions,
+): Promise<void> {
+  const scale = whole(options.scale, '--scale', 1, 10_000);
+  const seed = whole(options.seed, '--seed', 0, 2 ** 31 - 1);
+  const days = whole(options.days, '--days', 1, 3_660);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(options.end) || Number.isNaN(Date.parse(options.end))) {
+    throw new CliUsageError(
+      `--end must be a date (YYYY-MM-DD), got ${JSON.stringify(options.end)}`,
+    );
+  }
+  if (Date.parse(`${options.end}T00:00:00Z`) + 86_400_000 > Date.now()) {
+    throw new CliUsageError(`--end must be a day that is over: ${options.end} is not`);
+  }
+  await store.migrate();
+  await syncContracts(store, PET_CONTRACTS);
+  const built = await store.transaction((tx) =>
+    tx.sql.query<{ n: number | string }>('SELECT count(*) AS n FROM pet_employees'),
+  );
+  const head = await store.headPosition();
+  if (Number(built[0]?.n ?? 0) > 0) {
+    const message = `The database already holds a firm (${head} events); nothing was added.`;
+    output.out(options.json ? JSON.stringify({ built: false, events: Number(head) }) : message);
+    return;
+  }
+  const bar =
+    options.progress && !options.json
+      ? new SingleBar(
+          {
+            format:
+              'Building the demo firm |{bar}| {percentage}% | day {value}/{total} | {events} events | {rate} events/s',
+            hideCursor: true,
+          },
+          Presets.shades_classic,
+        )
+      : undefined;
+  const started = performance.now();
+  bar?.start(days, 0, { events: 0, rate: 0 });
+  let summary: DemoFirmSummary;
+  try {
+    summary = await buildDemoFirm(createPet(store), {
+      scale,
+      seed,
+      end: options.end,
+      days,
+      onProgress: ({ day, events }) =>
+        bar?.update(day, {
+          events,
+          rate: Math.round(events / ((performance.now() - started) / 1000)),
+        }),
+    });
+  } finally {
+    bar?.stop();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const report = {
+    built: true,
+    scale,
+    seed,
+    from: summary.from,
+    to: summary.to,
+    events: summary.events,
+    commands: summary.commands,
+    refused: summary.refused,
+    seconds: Math.round(seconds * 10) / 10,
+    events_per_second: Math.round(summary.events / seconds),
+  };
+  output.out(
+    options.json
+      ? JSON.stringify(report)
+      : `Built the demo firm (scale ${scale}, seed ${seed}, ${summary.from.slice(0, 10)} to ${summary.to.slice(0, 10)}): ${summary.events} events from ${summary.commands} commands (${summary.refused} refused by the domain's rules) in ${report.seconds} s (${report.events_per_second} events/s).`,
+  );
+}
+
+export const DEMO_DEFAULTS = { scale: '1', seed: '1', end: DEMO_END, days: '182' } as const;
+
+function whole(value: string, option: string, min: number, max: number): number {
+  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new CliUsageError(
+      `${option} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`,
+    );
+  }
+  return n;
 }
