@@ -38,7 +38,12 @@ export function usePetWorld(factory: DatabaseFactory): () => World {
     await syncContracts(db.store, PET_CONTRACTS);
     const pet = createPet(db.store);
     const system = { principal: systemPrincipal('bootstrap'), at: T0 };
-    await pet.employees.hire(system, { id: 'E-admin', name: 'Ada Admin', email: 'ada@example.com', role: 'admin' });
+    await pet.employees.hire(system, {
+      id: 'E-admin',
+      name: 'Ada Admin',
+      email: 'ada@example.com',
+      role: 'admin',
+    });
     await pet.employees.hire(asAdmin(), {
       id: 'E-sam',
       name: 'Sam Support',

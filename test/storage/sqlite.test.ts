@@ -2,6 +2,8 @@ import { describe } from 'vitest';
 import { consumerConformance } from '../conformance/consumer-suite.js';
 import { contractConformance } from '../conformance/contracts-suite.js';
 import { eventStoreConformance } from '../conformance/event-store-suite.js';
+import { petScenarioConformance } from '../conformance/pet-scenarios-suite.js';
+import { stateMachineConformance } from '../conformance/pet-state-machines-suite.js';
 import { runnerConformance } from '../conformance/runner-suite.js';
 import { unitOfWorkConformance } from '../conformance/unit-of-work-suite.js';
 import { sqliteFactory } from '../support/databases.js';
@@ -12,4 +14,6 @@ describe('SQLite event store', () => {
   unitOfWorkConformance(sqliteFactory);
   consumerConformance(sqliteFactory);
   runnerConformance(sqliteFactory);
+  stateMachineConformance(sqliteFactory);
+  petScenarioConformance(sqliteFactory);
 });

@@ -197,10 +197,19 @@ class SqliteEventStore implements EventStore {
   }
 }
 
-function openConnection(path: string, busyTimeoutMs: number): Connection {
+function openConnection(
+  path: string,
+  busyTimeoutMs: number,
+  durability: 'full' | 'relaxed',
+): Connection {
   const db = new Database(path, { timeout: busyTimeoutMs });
   db.pragma('journal_mode = WAL');
-  db.pragma(process.env.XSYNC ? 'synchronous = NORMAL' : 'synchronous = FULL'); if (process.env.XCKPT) db.pragma('wal_autocheckpoint = ' + process.env.XCKPT);
+  if (durability === 'full') {
+    db.pragma('synchronous = FULL');
+  } else {
+    db.pragma('synchronous = NORMAL');
+    db.pragma('wal_autocheckpoint = 10000');
+  }
   db.pragma('foreign_keys = ON');
   return db;
 }
