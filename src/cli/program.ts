@@ -45,7 +45,7 @@ export function buildProgram(output: Output = processOutput): Command {
       let store: EventStore | undefined;
       try {
         // A bulk load that can be redone (the demo firm) trades power-loss durability for speed.
-        store = openEventStore(db, options.bulk ? { sqliteDurability: 'relaxed' } : {});
+        store = openEventStore(db, options.bulk ? { sqliteDurability: 'bulk' } : {});
         if (!options.migrates) {
           const status = await store.migrationStatus();
           if (status.current < status.latest) {

@@ -30,7 +30,7 @@ export function parseDatabaseUrl(url: string): DatabaseLocation {
  */
 export function openEventStore(
   url: string,
-  options: { readonly sqliteDurability?: 'full' | 'relaxed' } = {},
+  options: { readonly sqliteDurability?: 'full' | 'relaxed' | 'bulk' } = {},
 ): EventStore {
   const location = parseDatabaseUrl(url);
   return location.dialect === 'sqlite'
