@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildProgram } from '../src/cli/program.js';
+import { PET_CONTRACTS } from '../src/pet/catalogue.js';
 import { createSqliteEventStore } from '../src/store/sqlite/store.js';
 
 describe('pet-events command line', () => {
@@ -36,26 +37,44 @@ describe('pet-events command line', () => {
       'Applied migration 0001 event-log',
       'Applied migration 0002 contracts',
       'Applied migration 0003 units-of-work',
-      'Registered schema ticket.created v1',
-      'Registered schema ticket.status_changed v1',
+      'Applied migration 0004 pet-domain',
+      ...PET_CONTRACTS.map((c) => `Registered schema ${c.eventType} v${c.schemaVersion}`),
     ]);
     lines.out = [];
     await run('migrate');
-    expect(lines.out).toEqual(['Database is up to date (migration 3).']);
+    expect(lines.out).toEqual(['Database is up to date (migration 4).']);
     expect(process.exitCode).toBeUndefined();
   });
 
-  it('records the demo story once and prints the log as JSON', async () => {
-    await run('demo');
-    await run('demo');
-    expect(lines.out.filter((l) => l.startsWith('Recorded'))).toHaveLength(1);
+  it('builds the demo firm once and prints the log as JSON', async () => {
+    await run('--json', 'demo', '--days', '3', '--seed', '5');
+    const built = JSON.parse(lines.out.at(-1) ?? '') as { built: boolean; events: number };
+    expect(built).toMatchObject({ built: true, scale: 1, seed: 5 });
+    expect(built.events).toBeGreaterThan(100);
+    await run('demo', '--days', '3', '--seed', '5');
+    expect(lines.out.at(-1)).toBe(
+      `The database already holds a firm (${built.events} events); nothing was added.`,
+    );
     lines.out = [];
-    await run('--json', 'events', '--after', '1');
+    await run('--json', 'events', '--limit', '3');
     const events = lines.out.map((l) => JSON.parse(l) as { position: string; event_type: string });
     expect(events.map((e) => [e.position, e.event_type])).toEqual([
-      ['2', 'ticket.status_changed'],
-      ['3', 'ticket.status_changed'],
+      ['1', 'employee.hired'],
+      ['2', 'employee.hired'],
+      ['3', 'employee.hired'],
     ]);
+  });
+
+  it('refuses demo options out of range, and a period that is not over', async () => {
+    await run('demo', '--scale', '0');
+    expect(lines.err.at(-1)).toBe(
+      'error [PET_CLI_USAGE]: --scale must be a whole number from 1 to 10000, got "0"',
+    );
+    await run('demo', '--end', '2999-01-01');
+    expect(lines.err.at(-1)).toBe(
+      'error [PET_CLI_USAGE]: --end must be a day that is over: 2999-01-01 is not',
+    );
+    expect(process.exitCode).toBe(1);
   });
 
   it('exits non-zero with the error code on failure', async () => {
@@ -71,10 +90,9 @@ describe('pet-events command line', () => {
     await run('migrate');
     lines.out = [];
     await run('schemas', 'list');
-    expect(lines.out.map((l) => l.split(/\s+/).slice(0, 2).join(' '))).toEqual([
-      'ticket.created v1',
-      'ticket.status_changed v1',
-    ]);
+    expect(lines.out.map((l) => l.split(/\s+/).slice(0, 2).join(' '))).toEqual(
+      PET_CONTRACTS.map((c) => `${c.eventType} v${c.schemaVersion}`).sort(),
+    );
     lines.out = [];
     await run('schemas', 'show', 'ticket.created', '--version', '1');
     expect(JSON.parse(lines.out.join('\n'))).toMatchObject({
@@ -84,7 +102,9 @@ describe('pet-events command line', () => {
     });
     lines.out = [];
     await run('schemas', 'check');
-    expect(lines.out).toEqual(['Registry matches the code (2 schema versions).']);
+    expect(lines.out).toEqual([
+      `Registry matches the code (${PET_CONTRACTS.length} schema versions).`,
+    ]);
     lines.out = [];
     const exportDir = join(folder, 'schemas');
     await run('schemas', 'export', exportDir);
@@ -167,7 +187,7 @@ describe('pet-events command line', () => {
     await run('events');
     expect(process.exitCode).toBe(1);
     expect(lines.err.at(-1)).toBe(
-      'error [PET_DATABASE_NOT_MIGRATED]: Database not migrated: it is at migration 0, this release needs 3 (run pet-events migrate)',
+      'error [PET_DATABASE_NOT_MIGRATED]: Database not migrated: it is at migration 0, this release needs 4 (run pet-events migrate)',
     );
   });
 

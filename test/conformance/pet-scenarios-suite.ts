@@ -116,7 +116,7 @@ export function petScenarioConformance(factory: DatabaseFactory): void {
         );
         expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
         for (const o of outcomes.filter((o) => o.status === 'rejected')) {
-          expect((o as PromiseRejectedResult).reason).toBeInstanceOf(IllegalTransitionError);
+          expect(o.reason).toBeInstanceOf(IllegalTransitionError);
         }
         const log = await w.store.readLog({ limit: 1000 });
         expect(ofType(log, 'quote.accepted')).toHaveLength(1);
@@ -432,7 +432,7 @@ export function petScenarioConformance(factory: DatabaseFactory): void {
         );
         const log = await w.store.readLog({ limit: 1000 });
         const fired = [...ofType(log, 'sla.warning'), ...ofType(log, 'sla.breached')].map(
-          (e) => `${e.context.id}/${String(e.payload.kind)}/${e.eventType}`,
+          (e) => `${e.context.id}/${JSON.stringify(e.payload.kind)}/${e.eventType}`,
         );
         expect(fired).toHaveLength(12);
         expect(new Set(fired).size).toBe(12);

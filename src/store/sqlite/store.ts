@@ -283,11 +283,7 @@ class SqliteEventStore implements EventStore {
   }
 }
 
-function openConnection(
-  path: string,
-  busyTimeoutMs: number,
-  durability: Durability,
-): Connection {
+function openConnection(path: string, busyTimeoutMs: number, durability: Durability): Connection {
   const db = new Database(path, { timeout: busyTimeoutMs });
   db.pragma('journal_mode = WAL');
   if (durability === 'full') {
