@@ -38,6 +38,10 @@ export {
   StoreClosedError,
   TransactionAbortedError,
   UnitOfWorkInvalidError,
+  IllegalTransitionError,
+  AggregateNotFoundError,
+  AggregateExistsError,
+  CommandInvalidError,
 } from './events/errors.js';
 export {
   assertVersionsHandled,
@@ -101,6 +105,33 @@ export {
   type SyncReport,
 } from './registry/sync.js';
 export { PET_CONTRACTS } from './pet/catalogue.js';
+export type { CommandOptions, CommandResult } from './pet/command.js';
+export {
+  buildDemoFirm,
+  DEMO_END,
+  type DemoFirmOptions,
+  type DemoFirmSummary,
+  type DemoProgress,
+} from './pet/demo/firm.js';
+export { createPet, type Pet } from './pet/pet.js';
+export { defineStateMachine, type StateMachine } from './pet/state-machine.js';
+export { customerMachine } from './pet/customer/machine.js';
+export { employeeMachine } from './pet/employee/machine.js';
+export { leadMachine } from './pet/lead/machine.js';
+export { opportunityMachine } from './pet/opportunity/machine.js';
+export { projectMachine } from './pet/project/machine.js';
+export { quoteMachine } from './pet/quote/machine.js';
+export { membershipMachine } from './pet/team/machine.js';
+export { teamsAt } from './pet/team/commands.js';
+export { ticketMachine } from './pet/ticket/machine.js';
+export { timeEntryMachine } from './pet/time-entry/machine.js';
+export {
+  CURRENT_SLA_VERSION,
+  SLA_POLICIES,
+  ticketClocks,
+  type SlaClock,
+  type SlaPolicy,
+} from './pet/ticket/sla.js';
 export type {
   EventSchemaDeprecation,
   EventSchemaRegistration,
@@ -123,7 +154,11 @@ export {
   createPostgresEventStore,
   type PostgresEventStoreOptions,
 } from './store/postgres/store.js';
-export { createSqliteEventStore, type SqliteEventStoreOptions } from './store/sqlite/store.js';
+export {
+  createSqliteEventStore,
+  type Durability,
+  type SqliteEventStoreOptions,
+} from './store/sqlite/store.js';
 export type { ConsumerLease } from './store/consumer-lease.js';
 export type { SqlAccess, SqlValue } from './store/sql-access.js';
 export { employeePrincipal, systemPrincipal, type Principal } from './unit-of-work/principal.js';
