@@ -3,7 +3,16 @@ import type { SqlAccess, SqlValue } from '../sql-access.js';
 import { prepared } from './queryable.js';
 
 // `$1` becomes the named parameter `@p1`, so a placeholder may appear more than once.
-const toNamed = (text: string) => text.replace(/\$(\d+)/g, '@p$1');
+// The domain runs the same few statements again and again: each is rewritten once.
+const named = new Map<string, string>();
+function toNamed(text: string): string {
+  let rewritten = named.get(text);
+  if (rewritten === undefined) {
+    rewritten = text.replace(/\$(\d+)/g, '@p$1');
+    if (named.size < 10_000) named.set(text, rewritten);
+  }
+  return rewritten;
+}
 
 function bind(params: readonly SqlValue[]): Record<string, unknown> {
   const named: Record<string, unknown> = {};
