@@ -6,6 +6,11 @@ import { Command } from 'commander';
 import { DatabaseNotMigratedError } from '../events/errors.js';
 import { DEFAULT_DATABASE_URL, openEventStore } from '../store/open-event-store.js';
 import type { EventStore } from '../store/event-store.js';
+import {
+  consumersRebuildCommand,
+  consumersStatusCommand,
+  consumersVerifyCommand,
+} from './commands/consumers.js';
 import { DEMO_DEFAULTS, demoCommand } from './commands/demo.js';
 import { eventsCommand } from './commands/events.js';
 import { migrateCommand } from './commands/migrate.js';
@@ -83,6 +88,32 @@ export function buildProgram(output: Output = processOutput): Command {
         (store, json, options: { scale: string; seed: string; end: string; days: string }) =>
           demoCommand(store, output, { ...options, json, progress: process.stderr.isTTY }),
         { migrates: true, bulk: true },
+      ),
+    );
+
+  const consumers = program
+    .command('consumers')
+    .description("PET's consumers: where they stand, rebuild, verify");
+  consumers
+    .command('status')
+    .description('each consumer: position, lag in events and seconds, state, last error')
+    .action(withStore((store, json) => consumersStatusCommand(store, output, json)));
+  consumers
+    .command('rebuild <name>')
+    .description("clear the consumer's read model and checkpoint, and replay the log into it")
+    .action(
+      withStore((store, json, name: string) =>
+        consumersRebuildCommand(store, output, { name, json, progress: process.stderr.isTTY }),
+      ),
+    );
+  consumers
+    .command('verify <name>')
+    .description(
+      'replay into scratch copies and compare digests with the live read model (exit 1 on a difference)',
+    )
+    .action(
+      withStore((store, json, name: string) =>
+        consumersVerifyCommand(store, output, { name, json, progress: process.stderr.isTTY }),
       ),
     );
 

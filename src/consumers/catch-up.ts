@@ -10,6 +10,7 @@ import type { Position, RecordedEvent } from '../events/types.js';
 import type { EventStore, StoreTransaction } from '../store/event-store.js';
 import { internals } from '../store/internal.js';
 import { deepFreeze, type Consumer, type Handler } from './consumer.js';
+import { createReadModel } from './read-model.js';
 
 /** How to catch up. */
 export interface CatchUpOptions {
@@ -54,6 +55,11 @@ export async function catchUp(
   await assertVersionsHandled(store, consumer);
   const batchSize = options.batchSize ?? 500;
   let position = await store.readCheckpoint(consumer.name);
+  // A projection's read model exists before its first event.
+  if (position === 0n && consumer.readModel) {
+    const { readModel } = consumer;
+    await store.transaction((tx) => createReadModel(tx, readModel));
+  }
   let handled = 0;
   for (;;) {
     const events = await store.readLog({ after: position, limit: batchSize });
@@ -93,7 +99,8 @@ async function moveCheckpoint(
   }
 }
 
-async function dispatch(
+/** Hands one event to the consumer's handler for its version (events of other types pass). */
+export async function dispatch(
   consumer: Consumer,
   event: RecordedEvent,
   tx: StoreTransaction,

@@ -8,6 +8,7 @@ import { ConsumerInvalidError } from '../events/errors.js';
 import type { RecordedEvent } from '../events/types.js';
 import type { EventContract, PayloadOf } from '../registry/contract.js';
 import type { SqlAccess } from '../store/sql-access.js';
+import { OWN_TABLES } from '../store/sql-guard.js';
 
 /** A value and everything in it, read-only. */
 export type DeepReadonly<T> = T extends
@@ -55,10 +56,30 @@ export type Handlers<Contracts extends readonly EventContract<TObject, string, n
  */
 export type ConsumerKind = 'projection' | 'effect';
 
+/** One table of a projection's read model. */
+export interface ReadModelTable {
+  /** A lower_snake table name of the consumer's own (never one of PET Events' tables). */
+  readonly name: string;
+  /** Its column definitions and constraints, in SQL both databases accept. */
+  readonly columns: string;
+  /** The columns that order its rows (its primary key): digests compare rows in this order. */
+  readonly key: readonly string[];
+}
+
+/**
+ * The tables a projection writes: created before its first event, cleared by a rebuild,
+ * shadowed by scratch copies during a verify, and digested to compare the two.
+ */
+export interface ReadModel {
+  readonly tables: readonly ReadModelTable[];
+}
+
 /** A consumer ready to run. */
 export interface Consumer {
   readonly name: string;
   readonly kind: ConsumerKind;
+  /** A projection's read model, when it declares one (needed by rebuild and verify). */
+  readonly readModel?: ReadModel;
   /** The event types it consumes. */
   readonly eventTypes: ReadonlySet<string>;
   /** Its handlers, by `type@version`. */
@@ -89,6 +110,7 @@ export function defineConsumer<
   readonly kind: ConsumerKind;
   readonly contracts: Contracts;
   readonly handlers: NoInfer<Handlers<Contracts>>;
+  readonly readModel?: ReadModel;
 }): Consumer {
   if (!NAME_PATTERN.test(definition.name)) {
     throw new ConsumerInvalidError(
@@ -103,12 +125,37 @@ export function defineConsumer<
     if (typeof handler !== 'function') throw new ConsumerInvalidError('handlers', `lack ${key}`);
     handlers.set(key, handler);
   }
+  if (definition.readModel) checkReadModel(definition.kind, definition.readModel);
   return {
     name: definition.name,
     kind: definition.kind,
+    ...(definition.readModel ? { readModel: definition.readModel } : {}),
     eventTypes: new Set(definition.contracts.map((c) => c.eventType)),
     handlers,
   };
+}
+
+const TABLE_NAME = /^[a-z][a-z0-9_]{0,62}$/;
+
+function checkReadModel(kind: ConsumerKind, readModel: ReadModel): void {
+  if (kind !== 'projection') {
+    throw new ConsumerInvalidError(
+      'readModel',
+      'belongs to projections: an effect writes no read model',
+    );
+  }
+  if (readModel.tables.length === 0) throw new ConsumerInvalidError('readModel', 'has no tables');
+  for (const table of readModel.tables) {
+    if (!TABLE_NAME.test(table.name) || OWN_TABLES.test(table.name)) {
+      throw new ConsumerInvalidError(
+        'readModel',
+        `table ${JSON.stringify(table.name)} must be a lower_snake name of the consumer's own`,
+      );
+    }
+    if (table.key.length === 0 || !table.key.every((column) => TABLE_NAME.test(column))) {
+      throw new ConsumerInvalidError('readModel', `table ${table.name} needs its key columns`);
+    }
+  }
 }
 
 /** Freezes an event and everything in it, so a handler cannot change what it was given. */

@@ -6,21 +6,13 @@
  */
 import { ConsumerHandlerFailedError } from '../events/errors.js';
 import type { ConsumerLease } from '../store/consumer-lease.js';
+import type { ConsumerFailure, ConsumerState } from '../store/consumer-status.js';
+import { internals } from '../store/internal.js';
 import type { EventStore } from '../store/event-store.js';
 import { catchUp } from './catch-up.js';
 import type { Consumer } from './consumer.js';
 
-/** What a runner is doing. */
-export type ConsumerState = 'standby' | 'catching-up' | 'live' | 'failing' | 'stopped';
-
-/** The failure a runner is retrying. */
-export interface ConsumerFailure {
-  readonly message: string;
-  readonly code: string | null;
-  readonly position: bigint | null;
-  readonly eventId: string | null;
-  readonly at: string;
-}
+export type { ConsumerFailure, ConsumerState } from '../store/consumer-status.js';
 
 /** How a runner runs. */
 export interface ConsumerRunnerOptions {
@@ -70,6 +62,7 @@ class Runner implements ConsumerRunner {
   readonly #done: Promise<void>;
   #lease: ConsumerLease | undefined;
   #stopped = false;
+  #unreported = true;
   #woken = false;
   #wake: (() => void) | undefined;
 
@@ -107,23 +100,43 @@ class Runner implements ConsumerRunner {
         }
       }
       try {
-        this.state = 'catching-up';
+        if (this.state === 'standby') await this.#report('catching-up', null);
         await catchUp(this.#store, this.#definition, { batchSize: this.#options.batchSize });
-        this.state = 'live';
-        this.lastError = null;
+        await this.#report('live', null);
         backoff = this.#options.initialBackoffMs;
         await this.#sleep(this.#options.pollIntervalMs);
       } catch (error) {
         if (this.#stopped) break;
-        this.state = 'failing';
-        this.lastError = describe(error);
+        await this.#report('failing', describe(error)).catch(() => undefined);
         await this.#sleep(backoff);
         backoff = Math.min(backoff * 2, this.#options.maxBackoffMs);
       }
     }
+    if (this.#lease) await this.#report('stopped', this.lastError).catch(() => undefined);
     await this.#lease?.release();
     this.#lease = undefined;
     this.state = 'stopped';
+  }
+
+  /**
+   * Records a change of state (or of failure), for `pet-events consumers status`: only the
+   * lease holder reports, outside the consumer's batches.
+   */
+  async #report(state: ConsumerState, failure: ConsumerFailure | null): Promise<void> {
+    const changed =
+      state !== this.state || failure?.message !== this.lastError?.message || this.#unreported;
+    this.state = state;
+    this.lastError = failure;
+    if (!changed) return;
+    this.#unreported = true;
+    const status = {
+      consumer: this.consumer,
+      state,
+      lastError: failure,
+      updatedAt: new Date().toISOString(),
+    };
+    await this.#store.transaction((tx) => internals(tx).saveConsumerStatus(status));
+    this.#unreported = false;
   }
 
   #signal(): void {

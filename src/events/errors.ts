@@ -461,3 +461,14 @@ export class CommandInvalidError extends PetError {
     super(`Command invalid: ${command} ${field} ${reason}`);
   }
 }
+
+/** A consumer cannot be rebuilt or verified now: another runner holds it, or keeps moving it. */
+export class ConsumerBusyError extends PetError {
+  readonly code = 'PET_CONSUMER_BUSY';
+  constructor(
+    readonly consumer: string,
+    readonly reason: string,
+  ) {
+    super(`Consumer busy: ${consumer} (${reason}); stop its runner and try again`);
+  }
+}

@@ -17,6 +17,7 @@ import type {
   StoreTransaction,
 } from './event-store.js';
 import { prepareBatch, type PreparedBatch } from './prepare-events.js';
+import type { StoredConsumerStatus } from './consumer-status.js';
 import type { ClaimOutcome, IdempotencyClaim } from './idempotency.js';
 import { attachInternals } from './internal.js';
 import type { SqlAccess } from './sql-access.js';
@@ -31,6 +32,7 @@ export interface AdapterOperations {
   claimIdempotencyKey(claim: IdempotencyClaim): ClaimOutcome | Promise<ClaimOutcome>;
   recordIdempotencyResult(claim: IdempotencyClaim, result: JsonValue | null): void | Promise<void>;
   saveCheckpoint(consumer: string, from: Position, to: Position): boolean | Promise<boolean>;
+  saveConsumerStatus(status: StoredConsumerStatus): void | Promise<void>;
   append(
     batch: PreparedBatch,
     references: readonly BatchReference[],
@@ -64,6 +66,8 @@ export class CheckedTransaction implements StoreTransaction {
         this.#guard.run(() => this.#operations.recordIdempotencyResult(claim, result)),
       saveCheckpoint: (consumer, from, to) =>
         this.#guard.run(() => this.#operations.saveCheckpoint(consumer, from, to)),
+      saveConsumerStatus: (status) =>
+        this.#guard.run(() => this.#operations.saveConsumerStatus(status)),
     });
   }
 

@@ -5,6 +5,7 @@
 import type { ContextRef, JsonObject, Position, RecordedEvent } from '../events/types.js';
 import type { MigrateResult, MigrationStatus } from './migrations/load-migrations.js';
 import type { ConsumerLease } from './consumer-lease.js';
+import type { Backlog, StoredConsumerStatus } from './consumer-status.js';
 import type { SqlAccess } from './sql-access.js';
 
 /** What an adapter can do beyond the common port. */
@@ -120,6 +121,10 @@ export interface EventStore {
   onAppended(listener: () => void): () => void;
   /** The last event a consumer handled (its checkpoint); `0n` before its first. */
   readCheckpoint(consumer: string): Promise<Position>;
+  /** Every consumer's last reported status (state, failure), by name. */
+  readConsumerStatuses(): Promise<StoredConsumerStatus[]>;
+  /** The events readers can see after `after` in log order: how many, and the oldest's age. */
+  backlog(after: Position): Promise<Backlog>;
   /** The position of the last event readers can see in log order; `0n` for an empty log. */
   headPosition(): Promise<Position>;
   /** The registered schema versions, by type then version. */

@@ -7,6 +7,7 @@
  */
 import type { JsonValue, NewEvent, Position, RecordedEvent } from '../events/types.js';
 import type { StoreTransaction } from './event-store.js';
+import type { StoredConsumerStatus } from './consumer-status.js';
 import type { ClaimOutcome, IdempotencyClaim } from './idempotency.js';
 
 const table = new WeakMap<StoreTransaction, TransactionInternals>();
@@ -21,6 +22,8 @@ export interface TransactionInternals {
    * runner moved it first.
    */
   saveCheckpoint(consumer: string, from: Position, to: Position): Promise<boolean>;
+  /** Records a consumer's status in this transaction. */
+  saveConsumerStatus(status: StoredConsumerStatus): Promise<void>;
 }
 
 /** Keeps a transaction's internal operations (called by the store that makes it). */

@@ -4,8 +4,8 @@ import { UnitOfWorkInvalidError } from '../events/errors.js';
 const TRANSACTION_CONTROL =
   /^\s*(begin|start|commit|end|rollback|abort|savepoint|release|prepare\s+transaction)\b/i;
 // PET Events' own tables: written only through the store, never by the domain's SQL.
-const OWN_TABLES =
-  /\b(domain_events|event_types|event_schema_versions|event_schema_deprecations|contexts|consumer_checkpoints|unit_of_work_keys|pet_schema_migrations)\b/i;
+export const OWN_TABLES =
+  /\b(domain_events|event_types|event_schema_versions|event_schema_deprecations|contexts|consumer_checkpoints|consumer_status|unit_of_work_keys|pet_schema_migrations)\b/i;
 const WRITES =
   /^\s*(with\b[\s\S]*\b)?(insert|update|delete|merge|truncate|alter|drop|create|grant|revoke|copy)\b/i;
 

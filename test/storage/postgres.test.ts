@@ -1,4 +1,5 @@
 import { describe } from 'vitest';
+import { consumerOperationsConformance } from '../conformance/consumer-operations-suite.js';
 import { consumerConformance } from '../conformance/consumer-suite.js';
 import { contractConformance } from '../conformance/contracts-suite.js';
 import { eventStoreConformance } from '../conformance/event-store-suite.js';
@@ -16,6 +17,7 @@ describe.skipIf(postgresFactory.skipReason !== undefined)(
     unitOfWorkConformance(postgresFactory);
     consumerConformance(postgresFactory);
     runnerConformance(postgresFactory);
+    consumerOperationsConformance(postgresFactory);
     stateMachineConformance(postgresFactory);
     petScenarioConformance(postgresFactory);
   },

@@ -1,4 +1,5 @@
 import { describe } from 'vitest';
+import { consumerOperationsConformance } from '../conformance/consumer-operations-suite.js';
 import { consumerConformance } from '../conformance/consumer-suite.js';
 import { contractConformance } from '../conformance/contracts-suite.js';
 import { eventStoreConformance } from '../conformance/event-store-suite.js';
@@ -14,6 +15,7 @@ describe('SQLite event store', () => {
   unitOfWorkConformance(sqliteFactory);
   consumerConformance(sqliteFactory);
   runnerConformance(sqliteFactory);
+  consumerOperationsConformance(sqliteFactory);
   stateMachineConformance(sqliteFactory);
   petScenarioConformance(sqliteFactory);
 });

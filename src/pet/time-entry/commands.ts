@@ -44,6 +44,7 @@ export interface SubmitTimeEntry extends WorkFacts {
   readonly id: string;
 }
 
+/** Default employee: the original entry's (a correction never moves time to someone else). */
 export interface CorrectTimeEntry extends WorkFacts {
   /** The correcting entry's own id. */
   readonly id: string;
@@ -134,12 +135,17 @@ export class TimeEntryCommands {
           'must be a whole number, zero or more',
         );
       }
-      const original = await requireRow<{ minutes: number; project_id: string | null }>(
+      const original = await requireRow<{
+        minutes: number;
+        project_id: string | null;
+        employee_id: string;
+        billable: number;
+      }>(
         scope.sql,
         'time_entry',
         TABLE.table,
         input.correctsId,
-        'minutes, project_id',
+        'minutes, project_id, employee_id, billable',
       );
       const earlier = await scope.sql.query<{ id: string }>(
         'SELECT id FROM pet_time_entries WHERE corrects_id = $1',
@@ -154,7 +160,17 @@ export class TimeEntryCommands {
           `already compensated by ${earlier[0].id}: correct that entry instead`,
         );
       }
-      const work = await checkWork(scope, 'time_entry.correct', input);
+      const work = await checkWork(scope, 'time_entry.correct', {
+        ...input,
+        employeeId: input.employeeId ?? original.employee_id,
+      });
+      if (work.employeeId !== original.employee_id) {
+        throw new CommandInvalidError(
+          'time_entry.correct',
+          'employeeId',
+          `must be the original entry's employee ${original.employee_id}: correct only your own time`,
+        );
+      }
       await assertNew(scope.sql, 'time_entry', TABLE.table, entryId);
       const context = { type: 'time_entry', id: entryId };
       await scope.registerContext(context);
@@ -165,6 +181,7 @@ export class TimeEntryCommands {
         ...payloadOf(work),
         minutes: input.minutes,
         original_minutes: originalMinutes,
+        original_billable: Number(original.billable) === 1,
       });
       // The original's minutes come off its project, the corrected ones go on theirs.
       if (original.project_id !== null && original.project_id === work.projectId) {

@@ -45,9 +45,9 @@ export const TimeEntryLockedV1 = defineContract({
 });
 
 /**
- * A correcting entry compensates an earlier one, which stays as it was: the corrected facts
- * replace the original's, and `original_minutes` carries what the original recorded, so
- * totals adjust by `minutes - original_minutes` without reading the original.
+ * A correcting entry compensates an earlier one of the same employee, which stays as it was:
+ * the corrected facts replace the original's, and `original_minutes` / `original_billable`
+ * carry what the original recorded, so totals adjust without reading the original.
  */
 export const TimeEntryCorrectedV1 = defineContract({
   eventType: 'time_entry.corrected',
@@ -57,5 +57,6 @@ export const TimeEntryCorrectedV1 = defineContract({
     ...work,
     minutes: Minutes(),
     original_minutes: Minutes(),
+    original_billable: Type.Boolean(),
   }),
 });

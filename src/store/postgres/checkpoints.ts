@@ -13,7 +13,8 @@ export async function readCheckpoint(db: Queryable, consumer: string): Promise<P
 }
 
 /**
- * Moves a consumer's checkpoint from `from` to `to` in the caller's transaction; `false` if
+ * Moves a consumer's checkpoint from `from` to `to` in the caller's transaction (`to` = 0
+ * starts it over); `false` if
  * it was not at `from` (another runner moved it first). A concurrent runner moving the same
  * checkpoint waits on the row and then finds it moved.
  */
@@ -34,7 +35,7 @@ export async function saveCheckpoint(
     'pet_move_checkpoint',
     `UPDATE consumer_checkpoints SET position = $2, updated_at = date_trunc('milliseconds', clock_timestamp())
       WHERE consumer_name = $1 AND position IS NOT DISTINCT FROM $3 RETURNING 1`,
-    [consumer, to.toString(), from === 0n ? null : from.toString()],
+    [consumer, to === 0n ? null : to.toString(), from === 0n ? null : from.toString()],
   );
   return moved.length === 1;
 }

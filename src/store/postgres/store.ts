@@ -16,11 +16,13 @@ import { TransactionGuard } from '../transaction-guard.js';
 import { SchemaCatalog } from '../../registry/schema-catalog.js';
 import { CheckedTransaction, type AdapterOperations } from '../checked-transaction.js';
 import type { ConsumerLease } from '../consumer-lease.js';
+import type { Backlog, StoredConsumerStatus } from '../consumer-status.js';
 import { AppendListener } from './append-listener.js';
 import { appendEvents } from './append-events.js';
 import { acquireConsumerLease } from './consumer-lease.js';
 import { refined } from './refine-error.js';
 import { readCheckpoint, saveCheckpoint } from './checkpoints.js';
+import { backlog, readConsumerStatuses, saveConsumerStatus } from './consumer-status.js';
 import { claimIdempotencyKey, recordIdempotencyResult } from './claim-idempotency-key.js';
 import { deprecateEventSchema } from './deprecate-event-schema.js';
 import { getEvent } from './get-event.js';
@@ -171,6 +173,14 @@ class PostgresEventStore implements EventStore {
     return this.#open(() => readCheckpoint(this.#pool, consumer));
   }
 
+  readConsumerStatuses(): Promise<StoredConsumerStatus[]> {
+    return this.#open(() => readConsumerStatuses(this.#pool));
+  }
+
+  backlog(after: Position): Promise<Backlog> {
+    return this.#open(() => backlog(this.#pool, after));
+  }
+
   headPosition(): Promise<Position> {
     return this.#open(() => headPosition(this.#pool));
   }
@@ -197,6 +207,7 @@ class PostgresEventStore implements EventStore {
       claimIdempotencyKey: (claim) => claimIdempotencyKey(client, claim),
       recordIdempotencyResult: (claim, result) => recordIdempotencyResult(client, claim, result),
       saveCheckpoint: (consumer, from, to) => saveCheckpoint(client, consumer, from, to),
+      saveConsumerStatus: (status) => saveConsumerStatus(client, status),
     };
   }
 

@@ -12,8 +12,8 @@ export function readCheckpoint(db: Database, consumer: string): Position {
 }
 
 /**
- * Moves a consumer's checkpoint from `from` to `to` in the caller's transaction; `false` if
- * it was not at `from` (another runner moved it first).
+ * Moves a consumer's checkpoint from `from` to `to` in the caller's transaction (`to` = 0
+ * starts it over); `false` if it was not at `from` (another runner moved it first).
  */
 export function saveCheckpoint(
   db: Database,
@@ -29,6 +29,6 @@ export function saveCheckpoint(
     db,
     `UPDATE consumer_checkpoints SET position = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
       WHERE consumer_name = ? AND position IS ?`,
-  ).run(to, consumer, from === 0n ? null : from);
+  ).run(to === 0n ? null : to, consumer, from === 0n ? null : from);
   return moved.changes === 1;
 }

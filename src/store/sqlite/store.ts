@@ -18,10 +18,12 @@ import { TransactionGuard } from '../transaction-guard.js';
 import { SchemaCatalog } from '../../registry/schema-catalog.js';
 import { CheckedTransaction, type AdapterOperations } from '../checked-transaction.js';
 import type { ConsumerLease } from '../consumer-lease.js';
+import type { Backlog, StoredConsumerStatus } from '../consumer-status.js';
 import { onAppended, signalAppended } from './append-signal.js';
 import { appendEvents } from './append-events.js';
 import { acquireConsumerLease } from './consumer-lease.js';
 import { readCheckpoint, saveCheckpoint } from './checkpoints.js';
+import { backlog, readConsumerStatuses, saveConsumerStatus } from './consumer-status.js';
 import { claimIdempotencyKey, recordIdempotencyResult } from './claim-idempotency-key.js';
 import { deprecateEventSchema } from './deprecate-event-schema.js';
 import { getEvent } from './get-event.js';
@@ -246,6 +248,14 @@ class SqliteEventStore implements EventStore {
     return this.#read(() => readCheckpoint(this.#reader, consumer));
   }
 
+  readConsumerStatuses(): Promise<StoredConsumerStatus[]> {
+    return this.#read(() => readConsumerStatuses(this.#reader));
+  }
+
+  backlog(after: Position): Promise<Backlog> {
+    return this.#read(() => backlog(this.#reader, after));
+  }
+
   headPosition(): Promise<Position> {
     return this.#read(() => headPosition(this.#reader));
   }
@@ -309,5 +319,6 @@ function operations(db: Connection): AdapterOperations {
     claimIdempotencyKey: (claim) => claimIdempotencyKey(db, claim),
     recordIdempotencyResult: (claim, result) => recordIdempotencyResult(db, claim, result),
     saveCheckpoint: (consumer, from, to) => saveCheckpoint(db, consumer, from, to),
+    saveConsumerStatus: (status) => saveConsumerStatus(db, status),
   };
 }
