@@ -38,11 +38,12 @@ describe('pet-events command line', () => {
       'Applied migration 0002 contracts',
       'Applied migration 0003 units-of-work',
       'Applied migration 0004 pet-domain',
+      'Applied migration 0005 consumer-status',
       ...PET_CONTRACTS.map((c) => `Registered schema ${c.eventType} v${c.schemaVersion}`),
     ]);
     lines.out = [];
     await run('migrate');
-    expect(lines.out).toEqual(['Database is up to date (migration 4).']);
+    expect(lines.out).toEqual(['Database is up to date (migration 5).']);
     expect(process.exitCode).toBeUndefined();
   });
 
@@ -63,6 +64,41 @@ describe('pet-events command line', () => {
       ['2', 'employee.hired'],
       ['3', 'employee.hired'],
     ]);
+  });
+
+  it('reports, rebuilds and verifies consumers', async () => {
+    await run('--json', 'demo', '--days', '3');
+    const { events } = JSON.parse(lines.out.at(-1) ?? '') as { events: number };
+    lines.out = [];
+    await run('--json', 'consumers', 'status');
+    expect(lines.out.map((l) => JSON.parse(l) as unknown)).toEqual([
+      {
+        consumer: 'pet.time-by-employee',
+        position: '0',
+        lag_events: events,
+        lag_seconds: expect.any(Number) as number,
+        state: 'never-run',
+        updated_at: null,
+        last_error: null,
+      },
+    ]);
+    lines.out = [];
+    await run('--json', 'consumers', 'rebuild', 'pet.time-by-employee');
+    const rebuilt = JSON.parse(lines.out.at(-1) ?? '') as { handled: number; digest: string };
+    expect(rebuilt.handled).toBe(events);
+    await run('consumers', 'verify', 'pet.time-by-employee');
+    expect(lines.out.at(-1)).toBe(
+      `pet.time-by-employee verified at #${events}: the replay matches the live read model (digest ${rebuilt.digest}).`,
+    );
+    await run('consumers', 'status');
+    expect(lines.out.at(-1)).toMatch(
+      /^pet\.time-by-employee +at #\d+ +lag 0 events \/ 0 s +stopped$/,
+    );
+    expect(process.exitCode).toBeUndefined();
+    await run('consumers', 'rebuild', 'nobody');
+    expect(lines.err.at(-1)).toBe(
+      'error [PET_CLI_USAGE]: no consumer named "nobody"; known: pet.time-by-employee',
+    );
   });
 
   it('refuses demo options out of range, and a period that is not over', async () => {
@@ -187,7 +223,7 @@ describe('pet-events command line', () => {
     await run('events');
     expect(process.exitCode).toBe(1);
     expect(lines.err.at(-1)).toBe(
-      'error [PET_DATABASE_NOT_MIGRATED]: Database not migrated: it is at migration 0, this release needs 4 (run pet-events migrate)',
+      'error [PET_DATABASE_NOT_MIGRATED]: Database not migrated: it is at migration 0, this release needs 5 (run pet-events migrate)',
     );
   });
 
