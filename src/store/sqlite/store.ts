@@ -303,7 +303,10 @@ function openConnection(path: string, busyTimeoutMs: number, durability: Durabil
     db.pragma('wal_autocheckpoint = 10000');
   }
   // A commit group holds thousands of transactions' pages: keep them in memory until it commits.
-  if (durability === 'bulk') db.pragma('cache_size = -131072');
+  if (durability === 'bulk') {
+    db.pragma('cache_size = -262144');
+    db.pragma('mmap_size = 2147483648');
+  }
   db.pragma('foreign_keys = ON');
   return db;
 }
