@@ -14,6 +14,7 @@ import type { RecordedEvent } from '../../src/events/types.js';
 import { PET_CONTRACTS } from '../../src/pet/catalogue.js';
 import { buildDemoFirm } from '../../src/pet/demo/firm.js';
 import { createPet, type Pet } from '../../src/pet/pet.js';
+import { teamsAt } from '../../src/pet/team/commands.js';
 import { ticketClocks } from '../../src/pet/ticket/sla.js';
 import { syncContracts } from '../../src/registry/sync.js';
 import { employeePrincipal } from '../../src/unit-of-work/principal.js';
@@ -469,6 +470,36 @@ export function petScenarioConformance(factory: DatabaseFactory): void {
           ),
         ).toBe(1);
         expect(await store.transaction((tx) => ticketClocks(tx.sql, 'T-1'))).toEqual(clocks);
+      });
+    });
+
+    describe('teams', () => {
+      it('keeps memberships over time: who was in which team at an instant stays answerable', async () => {
+        const w = world();
+        const { pet } = w;
+        await pet.teams.create(asAdmin(), { id: 'TM-1', name: 'Support', managerId: 'E-admin' });
+        await pet.teams.create(asAdmin(), { id: 'TM-2', name: 'Delivery', managerId: 'E-admin' });
+        await pet.teams.addMember(asAdmin(after(10)), { teamId: 'TM-1', employeeId: 'E-sam' });
+        await pet.teams.removeMember(asAdmin(after(100)), { teamId: 'TM-1', employeeId: 'E-sam' });
+        await pet.teams.addMember(asAdmin(after(100)), {
+          teamId: 'TM-2',
+          employeeId: 'E-sam',
+          role: 'lead',
+        });
+        await pet.teams.addMember(asAdmin(after(200)), { teamId: 'TM-1', employeeId: 'E-sam' });
+        const at = (minutes: number) =>
+          w.store.transaction((tx) => teamsAt(tx.sql, 'E-sam', after(minutes)));
+        expect(await at(5)).toEqual([]);
+        expect(await at(50)).toEqual(['TM-1']);
+        expect(await at(150)).toEqual(['TM-2']);
+        expect(await at(250)).toEqual(['TM-1', 'TM-2']);
+        const removed = ofType(
+          await w.store.readContext({ type: 'team', id: 'TM-1' }),
+          'team.member_removed',
+        );
+        expect(removed.map((e) => [e.occurredAt, e.payload])).toEqual([
+          [after(100), { employee_id: 'E-sam', role: 'member' }],
+        ]);
       });
     });
 
