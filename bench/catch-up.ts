@@ -39,8 +39,8 @@ function consumerOf(name: string, handler: Handler<unknown>): Consumer {
   return defineConsumer({
     name,
     kind: 'projection',
-    contracts: PET_CONTRACTS as readonly EventContract[],
-    handlers: handlers as never,
+    contracts: PET_CONTRACTS,
+    handlers: handlers,
   });
 }
 
