@@ -17,7 +17,6 @@ import { defineConsumer, type Consumer, type Handler } from '../src/consumers/co
 import { PET_CONTRACTS } from '../src/pet/catalogue.js';
 import { parseDatabaseUrl, openEventStore } from '../src/store/open-event-store.js';
 import type { EventStore } from '../src/store/event-store.js';
-import type { EventContract } from '../src/registry/contract.js';
 
 const { values: args } = parseArgs({
   options: {
