@@ -162,7 +162,11 @@ function checkReadModel(kind: ConsumerKind, readModel: ReadModel): void {
 export function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
     Object.freeze(value);
-    for (const inner of Object.values(value)) deepFreeze(inner);
+    // for…in over plain JSON objects and arrays: no intermediate array per object.
+    for (const key in value) {
+      const inner: unknown = value[key];
+      if (typeof inner === 'object' && inner !== null) deepFreeze(inner);
+    }
   }
   return value;
 }

@@ -83,9 +83,12 @@ export class CheckedTransaction implements StoreTransaction {
     return this.#schemas.length > 0 || this.#deprecated.size > 0;
   }
 
+  #sql: SqlAccess | undefined;
+
   get sql(): SqlAccess {
+    if (this.#sql) return this.#sql;
     const { sql } = this.#operations;
-    return {
+    this.#sql = {
       query: (text, params) =>
         this.#guard.run(() => {
           checkDomainSql(text);
@@ -97,6 +100,7 @@ export class CheckedTransaction implements StoreTransaction {
           return sql.execute(text, params);
         }),
     };
+    return this.#sql;
   }
 
   #append(events: readonly NewEvent[]): Promise<RecordedEvent[]> {

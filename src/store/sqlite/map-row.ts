@@ -4,18 +4,21 @@ import type { EventId, JsonObject, Position, RecordedEvent } from '../../events/
 export const EVENT_COLUMNS =
   'position, id, event_type, schema_version, occurred_at, recorded_at, actor_employee_id, context_type, context_id, context_version, payload, idempotency_key, correlation_id, causation_id';
 
-/** A row of `EVENT_COLUMNS`, read in raw (array) mode with safe integers. */
+/**
+ * A row of `EVENT_COLUMNS`, read in raw (array) mode. Integers come as numbers: positions are
+ * exact up to 2^53 (nine quadrillion events), and only the position becomes a bigint.
+ */
 export type EventRow = [
-  bigint,
+  number,
   string,
   string,
-  bigint,
+  number,
   string,
   string,
   string | null,
   string,
   string,
-  bigint,
+  number,
   string,
   string | null,
   string | null,
@@ -25,15 +28,15 @@ export type EventRow = [
 /** A stored row as a recorded event. */
 export function mapEventRow(row: EventRow): RecordedEvent {
   return {
-    position: row[0] as Position,
+    position: BigInt(row[0]) as Position,
     id: row[1] as EventId,
     eventType: row[2],
-    schemaVersion: Number(row[3]),
+    schemaVersion: row[3],
     occurredAt: row[4],
     recordedAt: row[5],
     actorEmployeeId: row[6],
     context: { type: row[7], id: row[8] },
-    contextVersion: Number(row[9]),
+    contextVersion: row[9],
     payload: JSON.parse(row[10]) as JsonObject,
     idempotencyKey: row[11],
     correlationId: row[12],

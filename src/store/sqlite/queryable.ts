@@ -27,7 +27,7 @@ export function queryEvents(
 ): RecordedEvent[] {
   const rows = prepared(db, sql)
     .raw(true)
-    .safeIntegers(true)
+    .safeIntegers(false)
     .all(...params) as EventRow[];
   return rows.map(mapEventRow);
 }
