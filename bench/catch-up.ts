@@ -119,11 +119,12 @@ for (let round = 0; round < ROUNDS; round += 1) {
     ).perSecond,
   );
   await store.transaction((tx) => tx.sql.execute('DELETE FROM bench_projection'));
-  const projection = consumerOf(`bench.projection.${Date.now()}`, async (event, { sql }) => {
-    await sql.execute(
-      'INSERT INTO bench_projection (event_id, event_type, context_id) VALUES ($1, $2, $3)',
-      [event.id, event.eventType, event.context.id],
-    );
+  const projection = consumerOf(`bench.projection.${Date.now()}`, (event, { defer }) => {
+    defer('INSERT INTO bench_projection (event_id, event_type, context_id) VALUES ($1, $2, $3)', [
+      event.id,
+      event.eventType,
+      event.context.id,
+    ]);
   });
   results.projection.push((await timed(() => ours(store, projection))).perSecond);
   console.log(

@@ -9,7 +9,8 @@ import {
 import type { Position, RecordedEvent } from '../events/types.js';
 import type { EventStore, StoreTransaction } from '../store/event-store.js';
 import { internals } from '../store/internal.js';
-import { deepFreeze, type Consumer, type Handler } from './consumer.js';
+import { deepFreeze, type Consumer, type Handler, type HandlerContext } from './consumer.js';
+import type { SqlAccess, SqlStatement } from '../store/sql-access.js';
 import { createReadModel } from './read-model.js';
 
 /** How to catch up. */
@@ -67,10 +68,20 @@ export async function catchUp(
     if (!last) return { handled, position };
     if (consumer.kind === 'projection') {
       const from = position;
-      await store.transaction(async (tx) => {
-        for (const event of events) await dispatch(consumer, event, tx);
-        await moveCheckpoint(tx, consumer, from, last.position);
-      });
+      const project = (deferred: boolean) =>
+        store.transaction(async (tx) => {
+          const writes = new WriteBehind(tx.sql, deferred);
+          for (const event of events) await dispatch(consumer, event, tx, writes);
+          await writes.flushBatch();
+          await moveCheckpoint(tx, consumer, from, last.position);
+        });
+      try {
+        await project(true);
+      } catch (error) {
+        // A queued write failed: run the batch again writing after each event, to name it.
+        if (!(error instanceof DeferredWriteError)) throw error;
+        await project(false);
+      }
     } else {
       let from = position;
       for (const event of events) {
@@ -104,14 +115,17 @@ export async function dispatch(
   consumer: Consumer,
   event: RecordedEvent,
   tx: StoreTransaction,
+  writes: WriteBehind = new WriteBehind(tx.sql, false),
 ): Promise<void> {
   if (!consumer.eventTypes.has(event.eventType)) return;
   const key = `${event.eventType}@${event.schemaVersion}`;
   const handler: Handler<unknown> | undefined = consumer.handlers.get(key);
   if (!handler) throw new ConsumerVersionUnhandledError(consumer.name, [key]);
   try {
-    await handler(deepFreeze(event), { sql: tx.sql });
+    await handler(deepFreeze(event), writes.context);
+    await writes.flushEvent();
   } catch (error) {
+    if (error instanceof DeferredWriteError) throw error;
     throw new ConsumerHandlerFailedError(
       consumer.name,
       event.position,
@@ -119,5 +133,65 @@ export async function dispatch(
       event.eventType,
       error,
     );
+  }
+}
+
+/** A queued write of an earlier event failed; the batch is run again to name the event. */
+class DeferredWriteError extends Error {}
+
+/**
+ * The writes handlers queue with `defer`. Deferred: they run at the end of the batch (or
+ * before the handler's next `sql` statement), many per round trip. Not deferred: after each
+ * event, so a failure is that event's.
+ */
+export class WriteBehind {
+  readonly context: HandlerContext;
+  #pending: SqlStatement[] = [];
+
+  constructor(
+    private readonly sql: SqlAccess,
+    private readonly deferred: boolean,
+  ) {
+    this.context = {
+      sql: {
+        query: async (text, params) => {
+          await this.#flush();
+          return sql.query(text, params);
+        },
+        execute: async (text, params) => {
+          await this.#flush();
+          return sql.execute(text, params);
+        },
+        executeBatch: async (statements) => {
+          await this.#flush();
+          return sql.executeBatch(statements);
+        },
+      },
+      defer: (text, params = []) => {
+        this.#pending.push({ text, params });
+      },
+    };
+  }
+
+  /** After an event: writes it queued run now, unless the batch defers them. */
+  async flushEvent(): Promise<void> {
+    if (!this.deferred) await this.#flush();
+  }
+
+  /** At the end of the batch, before its checkpoint. */
+  async flushBatch(): Promise<void> {
+    await this.#flush();
+  }
+
+  async #flush(): Promise<void> {
+    if (this.#pending.length === 0) return;
+    const statements = this.#pending;
+    this.#pending = [];
+    try {
+      await this.sql.executeBatch(statements);
+    } catch (error) {
+      if (this.deferred) throw new DeferredWriteError('a queued write failed', { cause: error });
+      throw error;
+    }
   }
 }

@@ -7,7 +7,7 @@ import type { TObject } from '@sinclair/typebox';
 import { ConsumerInvalidError } from '../events/errors.js';
 import type { RecordedEvent } from '../events/types.js';
 import type { EventContract, PayloadOf } from '../registry/contract.js';
-import type { SqlAccess } from '../store/sql-access.js';
+import type { SqlAccess, SqlValue } from '../store/sql-access.js';
 import { OWN_TABLES } from '../store/sql-guard.js';
 
 /** A value and everything in it, read-only. */
@@ -32,6 +32,13 @@ export interface HandlerContext {
    * checkpoint is stored in the same transaction.
    */
   readonly sql: SqlAccess;
+  /**
+   * Queues a write the handler needs no answer from. Queued writes run in order, in the
+   * same transaction, before the checkpoint moves and before any later `sql` statement of
+   * the batch, in as few round trips as the database allows (on PostgreSQL, hundreds per
+   * round trip). A failing queued write is traced back to its event.
+   */
+  readonly defer: (text: string, params?: readonly SqlValue[]) => void;
 }
 
 /** Handles one event of one version. */

@@ -99,6 +99,11 @@ export class CheckedTransaction implements StoreTransaction {
           checkDomainSql(text);
           return sql.execute(text, params);
         }),
+      executeBatch: (statements) =>
+        this.#guard.run(() => {
+          for (const { text } of statements) checkDomainSql(text);
+          return sql.executeBatch(statements);
+        }),
     };
     return this.#sql;
   }

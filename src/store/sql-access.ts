@@ -15,4 +15,16 @@ export interface SqlAccess {
   ): Promise<Row[]>;
   /** Runs a statement and resolves to the number of rows it changed. */
   execute(text: string, params?: readonly SqlValue[]): Promise<number>;
+  /**
+   * Runs writes in order, in as few round trips as the database allows (PostgreSQL: many
+   * statements per round trip, their values inlined as escaped literals). One statement
+   * each, no results.
+   */
+  executeBatch(statements: readonly SqlStatement[]): Promise<void>;
+}
+
+/** A statement and its values, for `executeBatch`. */
+export interface SqlStatement {
+  readonly text: string;
+  readonly params?: readonly SqlValue[];
 }

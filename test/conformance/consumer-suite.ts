@@ -93,6 +93,60 @@ export function consumerConformance(factory: DatabaseFactory): void {
       expect(incomplete).toThrow(/handlers lack ticket\.created@2/);
     });
 
+    it('runs queued writes in order, many per round trip, and traces a failing one to its event', async () => {
+      await append(store, [ticketCreated()]);
+      await append(store, [ticketCreated({ context: OTHER_TICKET })]);
+      await store.transaction((tx) => tx.registerContext({ type: 'ticket', id: 'T-1044' }));
+      await append(store, [ticketCreated({ context: { type: 'ticket', id: 'T-1044' } })]);
+      const [, second] = await store.readLog();
+      const seen: number[] = [];
+      const queued = (failOn?: string) =>
+        defineConsumer({
+          name: failOn ? 'queued-failing' : 'queued',
+          kind: 'projection',
+          contracts: [CreatedV1, CreatedV2],
+          handlers: {
+            'ticket.created@1': async (event, { sql, defer }) => {
+              // A duplicate event id makes the queued insert fail, as a broken write would.
+              const eventId = event.context.id === failOn ? 'duplicate' : event.id;
+              defer(
+                'INSERT INTO test_ticket_priorities (event_id, ticket_id, priority, version) VALUES ($1, $2, $3, $4)',
+                [eventId, event.context.id, event.payload.priority, 1],
+              );
+              defer("UPDATE test_ticket_priorities SET priority = 'queued' WHERE ticket_id = $1", [
+                event.context.id,
+              ]);
+              // A later statement sees every write queued before it.
+              const [row] = await sql.query<{ n: unknown }>(
+                'SELECT count(*) AS n FROM test_ticket_priorities',
+              );
+              seen.push(Number(row?.n));
+            },
+            'ticket.created@2': () => undefined,
+          },
+        });
+      await db.raw.run(
+        'CREATE UNIQUE INDEX test_ticket_priorities_event ON test_ticket_priorities (event_id)',
+      );
+      await db.raw.run(
+        "INSERT INTO test_ticket_priorities (event_id, ticket_id, priority, version) VALUES ('duplicate', 'T-0', 'low', 1)",
+      );
+      const failure = await catchUp(store, queued(OTHER_TICKET.id)).catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(ConsumerHandlerFailedError);
+      expect(failure).toMatchObject({ position: second?.position, eventId: second?.id });
+      expect(await store.readCheckpoint('queued-failing')).toBe(0n);
+      expect(await rows()).toHaveLength(1);
+      seen.length = 0;
+      await catchUp(store, queued());
+      expect(seen).toEqual([2, 3, 4]);
+      expect((await rows()).map((r) => (r as { priority: string }).priority)).toEqual([
+        'low',
+        'queued',
+        'queued',
+        'queued',
+      ]);
+    });
+
     it('hands handlers deep-frozen events', async () => {
       await append(store, [ticketCreated()]);
       const attempts: unknown[] = [];

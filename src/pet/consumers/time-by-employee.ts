@@ -3,8 +3,7 @@
  * A correction moves its figures from the original's facts (`original_minutes`,
  * `original_billable`) to the corrected ones, on the correcting entry's day.
  */
-import { defineConsumer } from '../../consumers/consumer.js';
-import type { SqlAccess } from '../../store/sql-access.js';
+import { defineConsumer, type HandlerContext } from '../../consumers/consumer.js';
 import { TimeEntryCorrectedV1, TimeEntrySubmittedV1 } from '../time-entry/contracts.js';
 
 const ADD = `INSERT INTO pet_rm_time_by_employee (employee_id, day, entries, minutes, billable_minutes)
@@ -13,13 +12,13 @@ const ADD = `INSERT INTO pet_rm_time_by_employee (employee_id, day, entries, min
     minutes = pet_rm_time_by_employee.minutes + excluded.minutes,
     billable_minutes = pet_rm_time_by_employee.billable_minutes + excluded.billable_minutes`;
 
-async function add(
-  sql: SqlAccess,
+function add(
+  defer: HandlerContext['defer'],
   employeeId: string,
   startedAt: string,
   figures: { entries: number; minutes: number; billable: number },
-): Promise<void> {
-  await sql.execute(ADD, [
+): void {
+  defer(ADD, [
     employeeId,
     startedAt.slice(0, 10),
     figures.entries,
@@ -44,14 +43,14 @@ export const timeByEmployee = defineConsumer({
     ],
   },
   handlers: {
-    'time_entry.submitted@1': ({ payload }, { sql }) =>
-      add(sql, payload.employee_id, payload.started_at, {
+    'time_entry.submitted@1': ({ payload }, { defer }) =>
+      add(defer, payload.employee_id, payload.started_at, {
         entries: 1,
         minutes: payload.minutes,
         billable: payload.billable ? payload.minutes : 0,
       }),
-    'time_entry.corrected@1': ({ payload }, { sql }) =>
-      add(sql, payload.employee_id, payload.started_at, {
+    'time_entry.corrected@1': ({ payload }, { defer }) =>
+      add(defer, payload.employee_id, payload.started_at, {
         entries: 0,
         minutes: payload.minutes - payload.original_minutes,
         billable:

@@ -43,5 +43,9 @@ export function sqlAccess(db: Database): SqlAccess {
     },
     execute: (text: string, params: readonly SqlValue[] = []) =>
       Promise.resolve(prepared(db, toNamed(text)).run(bind(params)).changes),
+    executeBatch: (statements) => {
+      for (const { text, params = [] } of statements) prepared(db, toNamed(text)).run(bind(params));
+      return Promise.resolve();
+    },
   };
 }
