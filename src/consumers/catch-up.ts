@@ -62,10 +62,14 @@ export async function catchUp(
     await store.transaction((tx) => createReadModel(tx, readModel));
   }
   let handled = 0;
+  let page = store.readLog({ after: position, limit: batchSize });
   for (;;) {
-    const events = await store.readLog({ after: position, limit: batchSize });
+    const events = await page;
     const last = events.at(-1);
     if (!last) return { handled, position };
+    // The next page is read while this one is handled (on PostgreSQL, on another connection).
+    page = store.readLog({ after: last.position, limit: batchSize });
+    page.catch(() => undefined);
     if (consumer.kind === 'projection') {
       const from = position;
       const project = (deferred: boolean) =>

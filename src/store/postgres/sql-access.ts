@@ -3,7 +3,7 @@ import { UnitOfWorkInvalidError } from '../../events/errors.js';
 import type { SqlAccess, SqlStatement, SqlValue } from '../sql-access.js';
 
 /** Statements per round trip in `executeBatch`. */
-const PER_ROUND_TRIP = 500;
+const PER_ROUND_TRIP = 1000;
 
 /** The domain's SQL on a PostgreSQL connection. */
 export function sqlAccess(client: PoolClient): SqlAccess {
