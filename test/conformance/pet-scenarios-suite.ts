@@ -268,6 +268,53 @@ export function petScenarioConformance(factory: DatabaseFactory): void {
         expect(await count(w, 'SELECT count(*) AS n FROM pet_time_entries')).toBe(0);
       });
 
+      it('submits a timesheet whole or not at all', async () => {
+        const w = world();
+        const { pet } = w;
+        await pet.projects.create(asAdmin(), {
+          id: 'P-1',
+          customerId: 'C-acme',
+          name: 'Rollout',
+          soldMinutes: 600,
+        });
+        await pet.tickets.create(asAdmin(), {
+          id: 'T-1',
+          customerId: 'C-acme',
+          subject: 'VPN',
+          priority: 'low',
+        });
+        for (const to of ['open', 'resolved', 'closed'] as const)
+          await pet.tickets.changeStatus(asAdmin(), { id: 'T-1', to });
+        const { events, result } = await pet.timeEntries.submitTimesheet(asAdmin(after(600)), {
+          entries: [projectTime('TE-1', 60), internalTime('TE-2', 30)],
+        });
+        expect(result).toEqual({ ids: ['TE-1', 'TE-2'] });
+        expect(events.map((e) => [e.eventType, e.context.id])).toEqual([
+          ['time_entry.submitted', 'TE-1'],
+          ['time_entry.submitted', 'TE-2'],
+        ]);
+        expect(new Set(events.map((e) => e.correlationId)).size).toBe(1);
+        const head = await w.store.headPosition();
+        const refused = await rejection(
+          pet.timeEntries.submitTimesheet(asAdmin(after(600)), {
+            entries: [
+              projectTime('TE-3', 60),
+              { ...internalTime('TE-4', 30), ticketId: 'T-1', workType: 'support' },
+            ],
+          }),
+        );
+        expect(refused).toMatchObject({
+          code: 'PET_ILLEGAL_TRANSITION',
+          aggregate: 'ticket',
+          id: 'T-1',
+        });
+        expect(await w.store.headPosition()).toBe(head);
+        expect(await count(w, 'SELECT count(*) AS n FROM pet_time_entries')).toBe(2);
+        expect(
+          await count(w, "SELECT logged_minutes AS n FROM pet_projects WHERE id = 'P-1'"),
+        ).toBe(60);
+      });
+
       it('fifty simultaneous submissions with one idempotency key: one entry, one set of events, one result', async () => {
         const w = world();
         await w.pet.projects.create(asAdmin(), {

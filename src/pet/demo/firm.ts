@@ -14,6 +14,7 @@ import { employeePrincipal, systemPrincipal } from '../../unit-of-work/principal
 import type { EmployeeRole } from '../employee/commands.js';
 import type { LeadSource } from '../lead/commands.js';
 import type { Pet } from '../pet.js';
+import type { SubmitTimeEntry } from '../time-entry/commands.js';
 import type { TicketPriority } from '../ticket/commands.js';
 import { SLA_POLICIES, CURRENT_SLA_VERSION } from '../ticket/sla.js';
 import { Random } from './random.js';
@@ -259,11 +260,8 @@ class Simulation {
         );
       }
       for (const employee of [...division.delivery, ...division.support]) {
-        this.schedule(midnight + this.random.int(10 * 60, 12 * 60) * MINUTE, () =>
-          this.logWork(division, employee, midnight + 8 * HOUR),
-        );
-        this.schedule(midnight + this.random.int(16 * 60, 18 * 60) * MINUTE, () =>
-          this.logWork(division, employee, midnight + 13 * HOUR),
+        this.schedule(midnight + this.random.int(17 * 60, 18 * 60) * MINUTE, () =>
+          this.submitDay(division, employee, midnight),
         );
       }
       for (const employee of [division.managerId, division.salesId]) {
@@ -424,15 +422,36 @@ class Simulation {
 
   // ── time ────────────────────────────────────────────────────────────────────────────────
 
-  private async logWork(division: Division, employee: string, from: number): Promise<void> {
+  /** An engineer submits the day's timesheet: a morning and an afternoon entry. */
+  private async submitDay(division: Division, employee: string, midnight: number): Promise<void> {
+    const corrections: (() => void)[] = [];
+    const entries = [midnight + 8 * HOUR, midnight + 13 * HOUR].map((from) =>
+      this.workEntry(division, employee, from, corrections),
+    );
+    await this.command(() =>
+      this.pet.timeEntries.submitTimesheet(
+        { ...this.as(employee), at: iso(this.now) },
+        { entries },
+      ),
+    );
+    for (const schedule of corrections) schedule();
+  }
+
+  /** One piece of work: on a ticket for support, a project for delivery, else internal. */
+  private workEntry(
+    division: Division,
+    employee: string,
+    from: number,
+    corrections: (() => void)[],
+  ): SubmitTimeEntry {
     const minutes = this.random.int(6, 16) * 15;
     const facts = {
       id: this.nextId('TE'),
+      employeeId: employee,
       startedAt: iso(from),
       endedAt: iso(from + (minutes + 30) * MINUTE),
       minutes,
     };
-    const at = { ...this.as(employee), at: iso(this.now) };
     const isSupport = division.support.includes(employee);
     const ticket = isSupport
       ? this.pickOpen(division.tickets.filter((t) => t.status !== 'closed'))
@@ -440,24 +459,16 @@ class Simulation {
     const project = isSupport
       ? undefined
       : this.pickOpen(division.projects.filter((p) => p.active));
+    let entry: SubmitTimeEntry;
     if (ticket !== undefined) {
-      await this.command(() =>
-        this.pet.timeEntries.submit(at, {
-          ...facts,
-          ticketId: ticket.id,
-          billable: this.random.chance(0.4),
-          workType: 'support',
-        }),
-      );
+      entry = {
+        ...facts,
+        ticketId: ticket.id,
+        billable: this.random.chance(0.4),
+        workType: 'support',
+      };
     } else if (project !== undefined) {
-      await this.command(() =>
-        this.pet.timeEntries.submit(at, {
-          ...facts,
-          projectId: project.id,
-          billable: true,
-          workType: 'project',
-        }),
-      );
+      entry = { ...facts, projectId: project.id, billable: true, workType: 'project' };
       project.logged += minutes;
       if (project.logged >= project.completeAt) {
         project.active = false;
@@ -472,11 +483,14 @@ class Simulation {
         );
       }
     } else {
-      await this.submitInternal(employee, facts);
-      return;
+      return { ...facts, billable: false, workType: 'internal' };
     }
-    if (this.random.chance(0.01))
-      this.scheduleCorrection(employee, facts.id, ticket?.id, project?.id, from);
+    if (this.random.chance(0.01)) {
+      corrections.push(() =>
+        this.scheduleCorrection(employee, facts.id, ticket?.id, project?.id, from),
+      );
+    }
+    return entry;
   }
 
   private async logInternal(employee: string, from: number): Promise<void> {

@@ -62,38 +62,34 @@ export class TimeEntryCommands {
    * Time on a project that takes it past its sold minutes emits `project.variance_detected`.
    */
   submit(options: CommandOptions, input: SubmitTimeEntry) {
-    return this.commands.run('time_entry.submit', options, input, async (scope) => {
-      const entryId = id('time_entry.submit', 'id', input.id);
-      if (!Number.isSafeInteger(input.minutes) || input.minutes <= 0) {
-        throw new IllegalTransitionError(
-          'time_entry',
-          entryId,
-          'draft',
-          'submitted',
-          `minutes must be a whole number above zero, got ${String(input.minutes)}`,
+    return this.commands.run('time_entry.submit', options, input, (scope) =>
+      submitEntry(scope, 'time_entry.submit', input),
+    );
+  }
+
+  /**
+   * Submits a timesheet: several entries in one unit of work, all or none (one refused entry
+   * refuses the timesheet). Each entry records its own `time_entry.submitted`.
+   */
+  submitTimesheet(
+    options: CommandOptions,
+    input: { readonly entries: readonly SubmitTimeEntry[] },
+  ) {
+    return this.commands.run('time_entry.submit_timesheet', options, input, async (scope) => {
+      const entries: readonly SubmitTimeEntry[] = input.entries;
+      const count = isList(entries) ? entries.length : 0;
+      if (count === 0 || count > 500) {
+        throw new CommandInvalidError(
+          'time_entry.submit_timesheet',
+          'entries',
+          'must list 1 to 500 entries',
         );
       }
-      // An entry is submitted once: submitting it again is a transition its state refuses.
-      const existing = await scope.sql.query<{ status: 'submitted' | 'locked' }>(
-        'SELECT status FROM pet_time_entries WHERE id = $1',
-        [entryId],
-      );
-      if (existing[0] !== undefined)
-        timeEntryMachine.assert(entryId, existing[0].status, 'submitted');
-      const work = await checkWork(scope, 'time_entry.submit', input);
-      const context = { type: 'time_entry', id: entryId };
-      await scope.registerContext(context);
-      await insertEntry(scope.sql, entryId, work, input.minutes, null, scope.at);
-      const submitted = scope.record(TimeEntrySubmittedV1, context, {
-        from_status: 'draft',
-        to_status: 'submitted',
-        ...payloadOf(work),
-        minutes: input.minutes,
-      });
-      if (work.projectId !== undefined) {
-        await logProjectMinutes(scope, work.projectId, input.minutes, submitted.id);
+      const ids: string[] = [];
+      for (const entry of entries) {
+        ids.push((await submitEntry(scope, 'time_entry.submit_timesheet', entry)).id);
       }
-      return { id: entryId };
+      return { ids };
     });
   }
 
@@ -198,6 +194,44 @@ export class TimeEntryCommands {
       return { id: entryId };
     });
   }
+}
+
+/** Submits one entry inside a running command. */
+async function submitEntry(
+  scope: CommandScope,
+  command: string,
+  input: SubmitTimeEntry,
+): Promise<{ id: string }> {
+  const entryId = id(command, 'id', input.id);
+  if (!Number.isSafeInteger(input.minutes) || input.minutes <= 0) {
+    throw new IllegalTransitionError(
+      'time_entry',
+      entryId,
+      'draft',
+      'submitted',
+      `minutes must be a whole number above zero, got ${String(input.minutes)}`,
+    );
+  }
+  // An entry is submitted once: submitting it again is a transition its state refuses.
+  const existing = await scope.sql.query<{ status: 'submitted' | 'locked' }>(
+    'SELECT status FROM pet_time_entries WHERE id = $1',
+    [entryId],
+  );
+  if (existing[0] !== undefined) timeEntryMachine.assert(entryId, existing[0].status, 'submitted');
+  const work = await checkWork(scope, command, input);
+  const context = { type: 'time_entry', id: entryId };
+  await scope.registerContext(context);
+  await insertEntry(scope.sql, entryId, work, input.minutes, null, scope.at);
+  const submitted = scope.record(TimeEntrySubmittedV1, context, {
+    from_status: 'draft',
+    to_status: 'submitted',
+    ...payloadOf(work),
+    minutes: input.minutes,
+  });
+  if (work.projectId !== undefined) {
+    await logProjectMinutes(scope, work.projectId, input.minutes, submitted.id);
+  }
+  return { id: entryId };
 }
 
 interface CheckedWork {
@@ -325,4 +359,9 @@ async function lockEntry(scope: CommandScope, entryId: string): Promise<void> {
     { type: 'time_entry', id: entryId },
     { from_status: from, to_status: 'locked' },
   );
+}
+
+/** Whether a value is an array (input from outside TypeScript may not be). */
+function isList(value: unknown): boolean {
+  return Array.isArray(value);
 }
