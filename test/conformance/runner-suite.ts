@@ -44,7 +44,11 @@ export function runnerConformance(factory: DatabaseFactory): void {
     });
 
     /** A projection that records which runner saw which event; `fail` makes it throw. */
-    function projection(runner: string, fail: () => boolean = () => false) {
+    function projection(
+      runner: string,
+      fail: () => boolean = () => false,
+      consumerName: string = name,
+    ) {
       const see = async (
         id: string,
         sql: { execute: (t: string, p: string[]) => Promise<number> },
@@ -53,7 +57,7 @@ export function runnerConformance(factory: DatabaseFactory): void {
         await sql.execute('INSERT INTO test_seen (event_id, runner) VALUES ($1, $2)', [id, runner]);
       };
       return defineConsumer({
-        name,
+        name: consumerName,
         kind: 'projection',
         contracts: [CreatedV1, CreatedV2],
         handlers: {
@@ -111,8 +115,16 @@ export function runnerConformance(factory: DatabaseFactory): void {
       expect(await caughtUp()).toBe(true);
     });
 
-    it('stops at a failing event, reports it, retries with back-off, and recovers', async () => {
+    it('stops at a failing event, reports it, retries with back-off, and recovers; others run on', async () => {
       let failing = true;
+      const healthy = startConsumer(
+        store,
+        projection('healthy', () => false, `${name}-healthy`),
+        {
+          pollIntervalMs: 60_000,
+        },
+      );
+      runners.push(healthy);
       const runner = startConsumer(
         store,
         projection('a', () => failing),
@@ -125,6 +137,9 @@ export function runnerConformance(factory: DatabaseFactory): void {
       runners.push(runner);
       const [event] = await append(store, [ticketCreated()]);
       await eventually(() => runner.state === 'failing');
+      // The other consumer handled the event meanwhile.
+      await eventually(async () => (await seen()).some((row) => row.runner === 'healthy'));
+      expect(healthy.state).toBe('live');
       expect(runner.lastError).toMatchObject({
         code: 'PET_CONSUMER_HANDLER_FAILED',
         position: event?.position,
@@ -132,7 +147,10 @@ export function runnerConformance(factory: DatabaseFactory): void {
       });
       expect(await store.readCheckpoint(name)).toBe(0n);
       failing = false;
-      await eventually(async () => runner.state === 'live' && (await seen()).length === 1);
+      await eventually(
+        async () =>
+          runner.state === 'live' && (await seen()).filter((r) => r.runner === 'a').length === 1,
+      );
       expect(runner.lastError).toBeNull();
     });
   });
