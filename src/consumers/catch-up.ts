@@ -129,7 +129,8 @@ export async function dispatch(
     await handler(deepFreeze(event), writes.context);
     await writes.flushEvent();
   } catch (error) {
-    if (error instanceof DeferredWriteError) throw error;
+    // Whatever the handler made of it, a failed queued write sends the batch round again.
+    if (error instanceof DeferredWriteError || writes.poisoned) throw writes.poisoned ?? error;
     throw new ConsumerHandlerFailedError(
       consumer.name,
       event.position,
@@ -151,6 +152,8 @@ class DeferredWriteError extends Error {}
 export class WriteBehind {
   readonly context: HandlerContext;
   #pending: SqlStatement[] = [];
+  /** A failed deferred flush: the batch must be run again, whatever a handler did with it. */
+  #poisoned: DeferredWriteError | undefined;
 
   constructor(
     private readonly sql: SqlAccess,
@@ -177,25 +180,33 @@ export class WriteBehind {
     };
   }
 
+  get poisoned(): DeferredWriteError | undefined {
+    return this.#poisoned;
+  }
+
   /** After an event: writes it queued run now, unless the batch defers them. */
   async flushEvent(): Promise<void> {
+    if (this.#poisoned) throw this.#poisoned;
     if (!this.deferred) await this.#flush();
   }
 
   /** At the end of the batch, before its checkpoint. */
   async flushBatch(): Promise<void> {
+    if (this.#poisoned) throw this.#poisoned;
     await this.#flush();
   }
 
   async #flush(): Promise<void> {
+    if (this.#poisoned) throw this.#poisoned;
     if (this.#pending.length === 0) return;
     const statements = this.#pending;
     this.#pending = [];
     try {
       await this.sql.executeBatch(statements);
     } catch (error) {
-      if (this.deferred) throw new DeferredWriteError('a queued write failed', { cause: error });
-      throw error;
+      if (!this.deferred) throw error;
+      this.#poisoned = new DeferredWriteError('a queued write failed', { cause: error });
+      throw this.#poisoned;
     }
   }
 }

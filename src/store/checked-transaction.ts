@@ -21,7 +21,7 @@ import type { StoredConsumerStatus } from './consumer-status.js';
 import type { ClaimOutcome, IdempotencyClaim } from './idempotency.js';
 import { attachInternals } from './internal.js';
 import type { SqlAccess } from './sql-access.js';
-import { checkDomainSql } from './sql-guard.js';
+import { checkBatchSql, checkDomainSql } from './sql-guard.js';
 import type { TransactionGuard } from './transaction-guard.js';
 
 /** The SQL operations of one adapter, bound to the transaction's connection. */
@@ -101,7 +101,7 @@ export class CheckedTransaction implements StoreTransaction {
         }),
       executeBatch: (statements) =>
         this.#guard.run(() => {
-          for (const { text } of statements) checkDomainSql(text);
+          for (const { text } of statements) checkBatchSql(text);
           return sql.executeBatch(statements);
         }),
     };

@@ -32,3 +32,18 @@ export function checkDomainSql(text: string): void {
 }
 
 const allowed = new Set<string>();
+
+// PostgreSQL batches replace placeholders textually: no literal, quoted identifier, comment
+// or second statement may hold a `$n`, so values only ever land as values.
+const UNSAFE_IN_BATCH = /['"`;]|--|\/\*|\$\$|\$[A-Za-z_]/;
+
+/** A batched statement: the domain SQL rules, and no quotes, comments or semicolons. */
+export function checkBatchSql(text: string): void {
+  checkDomainSql(text);
+  if (UNSAFE_IN_BATCH.test(text)) {
+    throw new UnitOfWorkInvalidError(
+      'sql',
+      'in a batch must be one statement without quotes, comments or semicolons (values go in parameters)',
+    );
+  }
+}

@@ -113,8 +113,9 @@ export function consumerConformance(factory: DatabaseFactory): void {
                 'INSERT INTO test_ticket_priorities (event_id, ticket_id, priority, version) VALUES ($1, $2, $3, $4)',
                 [eventId, event.context.id, event.payload.priority, 1],
               );
-              defer("UPDATE test_ticket_priorities SET priority = 'queued' WHERE ticket_id = $1", [
+              defer('UPDATE test_ticket_priorities SET priority = $2 WHERE ticket_id = $1', [
                 event.context.id,
+                'queued',
               ]);
               // A later statement sees every write queued before it.
               const [row] = await sql.query<{ n: unknown }>(

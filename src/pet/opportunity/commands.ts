@@ -62,13 +62,21 @@ export class OpportunityCommands {
         { type: 'opportunity', id: input.id },
         defined({ class: input.class, previous_class: row.class ?? undefined }),
       );
-      // The class may only change while the opportunity is open: the status is re-checked here.
+      // Only from the state read: open, and still of the class the event names as previous.
       const changed = await scope.sql.execute(
-        "UPDATE pet_opportunities SET class = $2 WHERE id = $1 AND status = 'open'",
-        [input.id, input.class],
+        `UPDATE pet_opportunities SET class = $2
+         WHERE id = $1 AND status = 'open' AND COALESCE(class, '') = $3`,
+        [input.id, input.class, row.class ?? ''],
       );
-      if (changed !== 1)
-        throw new IllegalTransitionError('opportunity', input.id, 'decided', 'classified');
+      if (changed !== 1) {
+        throw new IllegalTransitionError(
+          'opportunity',
+          input.id,
+          'changed meanwhile',
+          'classified',
+          'another command classified or decided it first; read it again',
+        );
+      }
     });
   }
 

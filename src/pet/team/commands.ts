@@ -85,11 +85,13 @@ export class TeamCommands {
         { type: 'team', id: input.teamId },
         { employee_id: input.employeeId, role: current?.role ?? 'member' },
       );
-      await scope.sql.execute(
+      const changed = await scope.sql.execute(
         `UPDATE pet_team_memberships SET left_at = $3
          WHERE team_id = $1 AND employee_id = $2 AND left_at IS NULL`,
         [input.teamId, input.employeeId, scope.at],
       );
+      // Removed meanwhile by a racing command: this removal has nothing left to remove.
+      if (changed !== 1) membershipMachine.assert(membershipId(input), 'outside', 'outside');
     });
   }
 }

@@ -146,10 +146,13 @@ export class TicketCommands {
       } else {
         await requireRow(scope.sql, 'team', 'pet_teams', input.teamId, 'id');
       }
-      await scope.sql.execute(
-        'UPDATE pet_tickets SET assigned_employee_id = $2, assigned_team_id = $3 WHERE id = $1',
+      const changed = await scope.sql.execute(
+        `UPDATE pet_tickets SET assigned_employee_id = $2, assigned_team_id = $3
+         WHERE id = $1 AND status <> 'closed'`,
         [input.id, input.employeeId ?? null, input.teamId ?? null],
       );
+      // Closed meanwhile by a racing command.
+      if (changed !== 1) throw new IllegalTransitionError('ticket', input.id, 'closed', 'assigned');
       scope.record(
         TicketAssignedV1,
         { type: 'ticket', id: input.id },
@@ -227,15 +230,17 @@ export class TicketCommands {
         );
       }
       const changed = await scope.sql.execute(
-        'UPDATE pet_tickets SET escalation_stage = $2 WHERE id = $1 AND escalation_stage = $3',
+        `UPDATE pet_tickets SET escalation_stage = $2
+         WHERE id = $1 AND escalation_stage = $3 AND status NOT IN ('resolved', 'closed')`,
         [input.id, input.stage, previous],
       );
       if (changed !== 1) {
         throw new IllegalTransitionError(
           'ticket',
           input.id,
-          'escalated meanwhile',
-          `stage ${input.stage}`,
+          'changed meanwhile',
+          'escalated',
+          'another command escalated, resolved or closed it first',
         );
       }
       scope.record(

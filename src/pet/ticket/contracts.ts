@@ -98,7 +98,9 @@ const slaFacts = {
 export const SlaWarningV1 = defineContract({
   eventType: 'sla.warning',
   schemaVersion: 1,
-  schema: Payload(slaFacts),
+  // The deadline is unknown when the ticket went pending between the warning and its
+  // evaluation: then it is left out, never guessed.
+  schema: Payload({ ...slaFacts, due_at: Type.Optional(Instant()) }),
 });
 
 /** A ticket's SLA clock ran past its target (once per ticket and kind). */

@@ -264,14 +264,17 @@ export async function fireDueThresholds(scope: CommandScope, now: string): Promi
     const facts = {
       kind: clock.kind,
       sla_version: clock.sla_version,
-      due_at: deadline(clock),
       target_minutes: Math.ceil(clock.target_seconds / 60),
     };
     if (warn !== null) {
       scope.record(
         SlaWarningV1,
         context,
-        { ...facts, elapsed_minutes: Math.floor(clock.warning_seconds / 60) },
+        {
+          ...facts,
+          ...(clock.breach_due_at === null ? {} : { due_at: clock.breach_due_at }),
+          elapsed_minutes: Math.floor(clock.warning_seconds / 60),
+        },
         { occurredAt: warn },
       );
       fired.push({ ticketId: clock.ticket_id, kind: clock.kind, event: 'sla.warning', at: warn });
@@ -280,7 +283,7 @@ export async function fireDueThresholds(scope: CommandScope, now: string): Promi
       scope.record(
         SlaBreachedV1,
         context,
-        { ...facts, elapsed_minutes: Math.ceil(clock.target_seconds / 60) },
+        { ...facts, due_at: breach, elapsed_minutes: Math.ceil(clock.target_seconds / 60) },
         { occurredAt: breach },
       );
       fired.push({
@@ -292,16 +295,6 @@ export async function fireDueThresholds(scope: CommandScope, now: string): Promi
     }
   }
   return fired;
-}
-
-/** When the target falls (or fell) due: known once the clock ran past its warning. */
-function deadline(clock: SlaClock): string {
-  if (clock.breach_due_at !== null) return clock.breach_due_at;
-  // Fired at the warning while paused later: due when the rest of the target would have run.
-  return plus(
-    clock.warning_due_at ?? new Date(0).toISOString(),
-    clock.target_seconds - clock.warning_seconds,
-  );
 }
 
 /** Rows as read from either database (PostgreSQL returns numbers of these columns as numbers). */

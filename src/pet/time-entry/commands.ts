@@ -289,7 +289,13 @@ async function checkWork(
       work.ticketId,
       'status',
     );
-    if (ticket.status === 'closed') {
+    // Touching the row holds it (PostgreSQL) until the unit ends: a racing close waits, and
+    // a close that committed first is seen here.
+    const open = await scope.sql.execute(
+      "UPDATE pet_tickets SET status = status WHERE id = $1 AND status <> 'closed'",
+      [work.ticketId],
+    );
+    if (ticket.status === 'closed' || open !== 1) {
       throw new IllegalTransitionError(
         'ticket',
         work.ticketId,

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Database as Connection } from 'better-sqlite3';
-import { StoreClosedError } from '../../events/errors.js';
+import { StoreClosedError, TransactionAbortedError } from '../../events/errors.js';
 import type { ContextRef, Position, RecordedEvent } from '../../events/types.js';
 import type {
   EventStore,
@@ -94,6 +94,8 @@ class SqliteEventStore implements EventStore {
   readonly #catalog: SchemaCatalog;
   readonly #grouped: boolean;
   #group: CommitGroup | undefined;
+  /** Set when SQLite rolled an open commit group back: its resolved transactions are gone. */
+  #groupLost: Error | undefined;
   /** A grouped transaction's work is running (between its SAVEPOINT and RELEASE). */
   #inTransaction = false;
   #closed = false;
@@ -155,6 +157,7 @@ class SqliteEventStore implements EventStore {
   async #groupedTransaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
     const db = this.#writer;
     const guard = new TransactionGuard();
+    if (this.#groupLost) throw new TransactionAbortedError(this.#groupLost);
     if (this.#group === undefined) {
       await beginImmediate(db, this.#busyTimeoutMs);
       this.#group = { started: Date.now(), units: 0, appended: false, timer: undefined };
@@ -184,10 +187,17 @@ class SqliteEventStore implements EventStore {
       if (db.inTransaction) {
         db.exec('ROLLBACK TO pet_transaction');
         db.exec('RELEASE pet_transaction');
+        if (Date.now() - group.started >= GROUP_MAX_MS) this.#commitGroup();
+        else group.timer ??= setTimeout(() => this.#flush(), GROUP_MAX_MS).unref();
       } else {
-        // SQLite rolled the whole group back (an I/O error, a full disk): it is lost.
+        // SQLite rolled the whole group back (an I/O error, a full disk): transactions that
+        // resolved are gone, so the store refuses every further one instead of going on.
         clearTimeout(group.timer);
         this.#group = undefined;
+        this.#groupLost = new Error(
+          `SQLite rolled back an open commit group of ${group.units} resolved transactions (bulk durability); reopen the store and redo the load`,
+          { cause: error },
+        );
       }
       throw error;
     } finally {
