@@ -148,6 +148,41 @@ export function consumerConformance(factory: DatabaseFactory): void {
       ]);
     });
 
+    it('batches writes with values that stay values, and refuses texts where a placeholder could hide', async () => {
+      const hostile = "x'); DELETE FROM consumer_checkpoints; -- $1 /* \\";
+      await store.transaction((tx) =>
+        tx.sql.executeBatch([
+          {
+            text: 'INSERT INTO test_ticket_priorities (event_id, ticket_id, priority, version) VALUES ($1, $2, $3, $4)',
+            params: ['e-1', hostile, 'high', 7],
+          },
+        ]),
+      );
+      expect(await rows()).toEqual([{ ticket_id: hostile, priority: 'high', version: 7 }]);
+      for (const text of [
+        "UPDATE test_ticket_priorities SET priority = 'low' WHERE ticket_id = $1",
+        'UPDATE test_ticket_priorities SET priority = $2 WHERE ticket_id = $1 -- $3',
+        'UPDATE test_ticket_priorities SET priority = $2; DELETE FROM test_ticket_priorities',
+      ]) {
+        const refused = await store
+          .transaction((tx) => tx.sql.executeBatch([{ text, params: ['x', 'y'] }]))
+          .catch((e: unknown) => e);
+        expect(refused).toMatchObject({ code: 'PET_UNIT_OF_WORK_INVALID' });
+      }
+      const missing = await store
+        .transaction((tx) =>
+          tx.sql.executeBatch([
+            {
+              text: 'UPDATE test_ticket_priorities SET priority = $2 WHERE ticket_id = $1',
+              params: ['x'],
+            },
+          ]),
+        )
+        .catch((e: unknown) => e);
+      expect(missing).toBeInstanceOf(Error);
+      expect(await rows()).toEqual([{ ticket_id: hostile, priority: 'high', version: 7 }]);
+    });
+
     it('hands handlers deep-frozen events', async () => {
       await append(store, [ticketCreated()]);
       const attempts: unknown[] = [];
