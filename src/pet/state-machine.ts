@@ -3,8 +3,9 @@
  * machine before it writes; the conditional UPDATE that follows (`WHERE status = from`) makes
  * a transition that raced another one fail instead of applying twice.
  */
-import { AggregateNotFoundError, IllegalTransitionError } from '../events/errors.js';
+import { IllegalTransitionError } from '../events/errors.js';
 import type { SqlAccess } from '../store/sql-access.js';
+import { requireRow } from './rows.js';
 
 /** An aggregate's statuses and the transitions between them. */
 export interface StateMachine<Status extends string> {
@@ -56,13 +57,13 @@ export async function currentStatus<Status extends string>(
   where: StatusColumn,
   id: string,
 ): Promise<Status> {
-  const column = where.column ?? 'status';
-  const rows = await sql.query<{ status: Status }>(
-    `SELECT ${column} AS status FROM ${where.table} WHERE id = $1`,
-    [id],
+  const row = await requireRow<{ status: Status }>(
+    sql,
+    machine.aggregate,
+    where.table,
+    id,
+    `${where.column ?? 'status'} AS status`,
   );
-  const row = rows[0];
-  if (row === undefined) throw new AggregateNotFoundError(machine.aggregate, id);
   return row.status;
 }
 

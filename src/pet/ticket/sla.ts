@@ -179,12 +179,12 @@ async function compareAndSet(
   return changed === 1;
 }
 
-async function readClocks(sql: SqlAccess, ticketId: string, kinds: readonly SlaKind[]) {
+async function readClock(sql: SqlAccess, ticketId: string, kind: SlaKind) {
   const rows = await sql.query<SlaClock & Record<string, unknown>>(
-    'SELECT * FROM pet_sla_clocks WHERE ticket_id = $1 ORDER BY kind',
-    [ticketId],
+    'SELECT * FROM pet_sla_clocks WHERE ticket_id = $1 AND kind = $2',
+    [ticketId, kind],
   );
-  return rows.filter((row) => kinds.includes(row.kind)).map(normalise);
+  return rows.map(normalise)[0];
 }
 
 /** Applies `operation` to a ticket's clocks of the given kinds, retrying lost compare-and-sets. */
@@ -196,7 +196,7 @@ async function update(
 ): Promise<void> {
   for (const kind of kinds) {
     for (;;) {
-      const [clock] = await readClocks(sql, ticketId, [kind]);
+      const clock = await readClock(sql, ticketId, kind);
       if (clock === undefined) break;
       const change = operation(clock);
       if (Object.keys(change).length === 0) break;
@@ -311,5 +311,9 @@ function normalise(row: SlaClock & Record<string, unknown>): SlaClock {
 
 /** A ticket's clocks, as stored. */
 export async function ticketClocks(sql: SqlAccess, ticketId: string): Promise<SlaClock[]> {
-  return readClocks(sql, ticketId, SLA_KINDS);
+  const rows = await sql.query<SlaClock & Record<string, unknown>>(
+    'SELECT * FROM pet_sla_clocks WHERE ticket_id = $1 ORDER BY kind',
+    [ticketId],
+  );
+  return rows.map(normalise);
 }
