@@ -42,6 +42,10 @@ export {
   AggregateNotFoundError,
   AggregateExistsError,
   CommandInvalidError,
+  ConsumerBusyError,
+  FeedItemNotFoundError,
+  FeedQueryInvalidError,
+  FeedViewerUnknownError,
 } from './events/errors.js';
 export {
   assertVersionsHandled,
@@ -105,6 +109,30 @@ export {
   type SyncReport,
 } from './registry/sync.js';
 export { PET_CONTRACTS } from './pet/catalogue.js';
+export { PET_CONSUMERS } from './pet/consumers/catalogue.js';
+export {
+  feedProjector,
+  FEED_CONSUMER_NAME,
+  isCommercial,
+  severityOf,
+  type Severity,
+} from './pet/feed/projector.js';
+export {
+  queryFeed,
+  DEFAULT_FEED_LIMIT,
+  MAX_FEED_LIMIT,
+  type FeedItem,
+  type FeedPage,
+  type FeedQuery,
+} from './pet/feed/query.js';
+export {
+  react,
+  reactionsTo,
+  withdrawReaction,
+  type NewReaction,
+  type Reaction,
+  type ReactionKind,
+} from './pet/feed/reactions.js';
 export type { CommandOptions, CommandResult } from './pet/command.js';
 export {
   buildDemoFirm,

@@ -61,6 +61,7 @@ export async function catchUp(
     const { readModel } = consumer;
     await store.transaction((tx) => createReadModel(tx, readModel));
   }
+  const state = consumer.runState?.(position);
   let handled = 0;
   let page = store.readLog({ after: position, limit: batchSize });
   for (;;) {
@@ -74,7 +75,7 @@ export async function catchUp(
       const from = position;
       const project = (deferred: boolean) =>
         store.transaction(async (tx) => {
-          const writes = new WriteBehind(tx.sql, deferred);
+          const writes = new WriteBehind(tx.sql, deferred, state);
           for (const event of events) await dispatch(consumer, event, tx, writes);
           await writes.flushBatch();
           await moveCheckpoint(tx, consumer, from, last.position);
@@ -90,7 +91,7 @@ export async function catchUp(
       let from = position;
       for (const event of events) {
         await store.transaction(async (tx) => {
-          await dispatch(consumer, event, tx);
+          await dispatch(consumer, event, tx, new WriteBehind(tx.sql, false, state));
           await moveCheckpoint(tx, consumer, from, event.position);
         });
         from = event.position;
@@ -119,11 +120,11 @@ export async function dispatch(
   consumer: Consumer,
   event: RecordedEvent,
   tx: StoreTransaction,
-  writes: WriteBehind = new WriteBehind(tx.sql, false),
+  writes: WriteBehind,
 ): Promise<void> {
   if (!consumer.eventTypes.has(event.eventType)) return;
   const key = `${event.eventType}@${event.schemaVersion}`;
-  const handler: Handler<unknown> | undefined = consumer.handlers.get(key);
+  const handler: Handler<unknown, unknown> | undefined = consumer.handlers.get(key);
   if (!handler) throw new ConsumerVersionUnhandledError(consumer.name, [key]);
   try {
     await handler(deepFreeze(event), writes.context);
@@ -150,7 +151,7 @@ class DeferredWriteError extends Error {}
  * event, so a failure is that event's.
  */
 export class WriteBehind {
-  readonly context: HandlerContext;
+  readonly context: HandlerContext<unknown>;
   #pending: SqlStatement[] = [];
   /** A failed deferred flush: the batch must be run again, whatever a handler did with it. */
   #poisoned: DeferredWriteError | undefined;
@@ -158,8 +159,10 @@ export class WriteBehind {
   constructor(
     private readonly sql: SqlAccess,
     private readonly deferred: boolean,
+    state: unknown,
   ) {
     this.context = {
+      state,
       sql: {
         query: async (text, params) => {
           await this.#flush();

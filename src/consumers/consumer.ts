@@ -5,7 +5,7 @@
  */
 import type { TObject } from '@sinclair/typebox';
 import { ConsumerInvalidError } from '../events/errors.js';
-import type { RecordedEvent } from '../events/types.js';
+import type { Position, RecordedEvent } from '../events/types.js';
 import type { EventContract, PayloadOf } from '../registry/contract.js';
 import type { SqlAccess, SqlValue } from '../store/sql-access.js';
 import { OWN_TABLES } from '../store/sql-guard.js';
@@ -26,7 +26,7 @@ export type HandledEvent<Payload> = DeepReadonly<
 >;
 
 /** What a handler may use. */
-export interface HandlerContext {
+export interface HandlerContext<State = undefined> {
   /**
    * SQL in the consumer's transaction: a projection writes its read model here, and the
    * checkpoint is stored in the same transaction.
@@ -39,12 +39,17 @@ export interface HandlerContext {
    * round trip). A failing queued write is traced back to its event.
    */
   readonly defer: (text: string, params?: readonly SqlValue[]) => void;
+  /**
+   * The consumer's run state (see `runState`): one per catch-up, rebuild or verify, kept
+   * from batch to batch of that run. It is not rolled back with a failed batch.
+   */
+  readonly state: State;
 }
 
 /** Handles one event of one version. */
-export type Handler<Payload> = (
+export type Handler<Payload, State = undefined> = (
   event: HandledEvent<Payload>,
-  context: HandlerContext,
+  context: HandlerContext<State>,
 ) => Promise<void> | void;
 
 /** `ticket.created@1`: how a handler table names a version. */
@@ -52,8 +57,11 @@ export type VersionKey<Contract> =
   Contract extends EventContract<TObject, infer Type, infer Version> ? `${Type}@${Version}` : never;
 
 /** One handler for every contract given, keyed by `type@version`. */
-export type Handlers<Contracts extends readonly EventContract<TObject, string, number>[]> = {
-  [Contract in Contracts[number] as VersionKey<Contract>]: Handler<PayloadOf<Contract>>;
+export type Handlers<
+  Contracts extends readonly EventContract<TObject, string, number>[],
+  State = undefined,
+> = {
+  [Contract in Contracts[number] as VersionKey<Contract>]: Handler<PayloadOf<Contract>, State>;
 };
 
 /**
@@ -71,6 +79,8 @@ export interface ReadModelTable {
   readonly columns: string;
   /** The columns that order its rows (its primary key): digests compare rows in this order. */
   readonly key: readonly string[];
+  /** Secondary indexes, each a list of columns (`DESC` allowed), created with the table. */
+  readonly indexes?: readonly (readonly string[])[];
 }
 
 /**
@@ -90,7 +100,9 @@ export interface Consumer {
   /** The event types it consumes. */
   readonly eventTypes: ReadonlySet<string>;
   /** Its handlers, by `type@version`. */
-  readonly handlers: ReadonlyMap<string, Handler<unknown>>;
+  readonly handlers: ReadonlyMap<string, Handler<unknown, unknown>>;
+  /** Makes the state of one run, which starts after `from`. */
+  readonly runState?: (from: Position) => unknown;
 }
 
 const NAME_PATTERN = /^[a-z][a-z0-9_.-]{0,99}$/;
@@ -112,12 +124,20 @@ const NAME_PATTERN = /^[a-z][a-z0-9_.-]{0,99}$/;
  */
 export function defineConsumer<
   const Contracts extends readonly EventContract<TObject, string, number>[],
+  State = undefined,
 >(definition: {
   readonly name: string;
   readonly kind: ConsumerKind;
   readonly contracts: Contracts;
-  readonly handlers: NoInfer<Handlers<Contracts>>;
+  readonly handlers: NoInfer<Handlers<Contracts, State>>;
   readonly readModel?: ReadModel;
+  /**
+   * Makes the state handlers share during one run (a catch-up, a rebuild, a verify), which
+   * handles the events after `from` in log order: a cache of what earlier events
+   * established, for example. A failed batch is not rolled back in it, and the batch may be
+   * handled again: keep in it only what handling the same events again establishes again.
+   */
+  readonly runState?: (from: Position) => State;
 }): Consumer {
   if (!NAME_PATTERN.test(definition.name)) {
     throw new ConsumerInvalidError(
@@ -125,10 +145,12 @@ export function defineConsumer<
       `must be lower case (a-z, 0-9, . _ -), got ${JSON.stringify(definition.name)}`,
     );
   }
-  const handlers = new Map<string, Handler<unknown>>();
+  const handlers = new Map<string, Handler<unknown, unknown>>();
   for (const contract of definition.contracts) {
     const key = `${contract.eventType}@${contract.schemaVersion}`;
-    const handler = (definition.handlers as Record<string, Handler<unknown> | undefined>)[key];
+    const handler = (definition.handlers as Record<string, Handler<unknown, unknown> | undefined>)[
+      key
+    ];
     if (typeof handler !== 'function') throw new ConsumerInvalidError('handlers', `lack ${key}`);
     handlers.set(key, handler);
   }
@@ -139,10 +161,12 @@ export function defineConsumer<
     ...(definition.readModel ? { readModel: definition.readModel } : {}),
     eventTypes: new Set(definition.contracts.map((c) => c.eventType)),
     handlers,
+    ...(definition.runState ? { runState: definition.runState } : {}),
   };
 }
 
 const TABLE_NAME = /^[a-z][a-z0-9_]{0,62}$/;
+const INDEX_COLUMN = /^[a-z][a-z0-9_]{0,62}( DESC)?$/;
 
 function checkReadModel(kind: ConsumerKind, readModel: ReadModel): void {
   if (kind !== 'projection') {
@@ -161,6 +185,14 @@ function checkReadModel(kind: ConsumerKind, readModel: ReadModel): void {
     }
     if (table.key.length === 0 || !table.key.every((column) => TABLE_NAME.test(column))) {
       throw new ConsumerInvalidError('readModel', `table ${table.name} needs its key columns`);
+    }
+    for (const index of table.indexes ?? []) {
+      if (index.length === 0 || !index.every((column) => INDEX_COLUMN.test(column))) {
+        throw new ConsumerInvalidError(
+          'readModel',
+          `table ${table.name}: an index is a list of column names, each optionally DESC`,
+        );
+      }
     }
   }
 }

@@ -13,13 +13,30 @@ import type { ConsumerLease } from '../store/consumer-lease.js';
 import type { EventStore, StoreTransaction } from '../store/event-store.js';
 import { internals } from '../store/internal.js';
 import type { SqlAccess } from '../store/sql-access.js';
-import { catchUp, dispatch, type CatchUpOptions, type CatchUpResult } from './catch-up.js';
+import {
+  catchUp,
+  dispatch,
+  WriteBehind,
+  type CatchUpOptions,
+  type CatchUpResult,
+} from './catch-up.js';
 import type { Consumer, ReadModel, ReadModelTable } from './consumer.js';
 
 /** Creates the read model's tables that do not exist yet. */
 export async function createReadModel(tx: StoreTransaction, readModel: ReadModel): Promise<void> {
   for (const table of readModel.tables) {
     await tx.sql.execute(`CREATE TABLE IF NOT EXISTS ${table.name} (${table.columns})`);
+    await createIndexes(tx, table, 'IF NOT EXISTS ');
+  }
+}
+
+/** A table's secondary indexes, named after the table and their position in `indexes`. */
+async function createIndexes(tx: StoreTransaction, table: ReadModelTable, ifNotExists = '') {
+  // An index goes where its table is: a scratch copy's indexes are temporary too.
+  for (const [i, columns] of (table.indexes ?? []).entries()) {
+    await tx.sql.execute(
+      `CREATE INDEX ${ifNotExists}${table.name}_i${i + 1} ON ${table.name} (${columns.join(', ')})`,
+    );
   }
 }
 
@@ -139,14 +156,16 @@ export async function verifyConsumer(
   const replayed = await store.transaction(async (tx) => {
     for (const table of readModel.tables) {
       await tx.sql.execute(`CREATE TEMP TABLE ${table.name} (${table.columns})`);
+      await createIndexes(tx, table);
     }
     let after = 0n as Position;
     let handled = 0;
+    const writes = new WriteBehind(tx.sql, false, consumer.runState?.(after));
     while (after !== position) {
       const events = await store.readLog({ after, limit: options.batchSize ?? 500 });
       if (events.length === 0) break;
       for (const event of events) {
-        await dispatch(consumer, event, tx);
+        await dispatch(consumer, event, tx, writes);
         after = event.position;
         handled += 1;
         if (after === position) break;

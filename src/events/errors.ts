@@ -472,3 +472,33 @@ export class ConsumerBusyError extends PetError {
     super(`Consumer busy: ${consumer} (${reason}); stop its runner and try again`);
   }
 }
+
+/** A feed query or reaction is malformed: names the field and what is wrong. */
+export class FeedQueryInvalidError extends PetError {
+  readonly code = 'PET_FEED_QUERY_INVALID';
+  constructor(
+    readonly field: string,
+    readonly problem: string,
+  ) {
+    super(`Feed ${field} ${problem}`);
+  }
+}
+
+/** The feed's viewer is not an active employee. */
+export class FeedViewerUnknownError extends PetError {
+  readonly code = 'PET_FEED_VIEWER_UNKNOWN';
+  constructor(readonly viewer: string) {
+    super(`No active employee ${viewer} to show the feed to`);
+  }
+}
+
+/**
+ * A feed item does not exist or the viewer may not see it (the two are not told apart, so
+ * the error is no hint).
+ */
+export class FeedItemNotFoundError extends PetError {
+  readonly code = 'PET_FEED_ITEM_NOT_FOUND';
+  constructor(readonly itemId: string) {
+    super(`No feed item ${itemId} for this viewer`);
+  }
+}

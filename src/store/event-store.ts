@@ -6,7 +6,7 @@ import type { ContextRef, JsonObject, Position, RecordedEvent } from '../events/
 import type { MigrateResult, MigrationStatus } from './migrations/load-migrations.js';
 import type { ConsumerLease } from './consumer-lease.js';
 import type { Backlog, StoredConsumerStatus } from './consumer-status.js';
-import type { SqlAccess } from './sql-access.js';
+import type { SqlAccess, SqlValue } from './sql-access.js';
 
 /** What an adapter can do beyond the common port. */
 export interface StoreCapabilities {
@@ -127,6 +127,14 @@ export interface EventStore {
   backlog(after: Position): Promise<Backlog>;
   /** The position of the last event readers can see in log order; `0n` for an empty log. */
   headPosition(): Promise<Position>;
+  /**
+   * Read-only SQL outside any transaction (`$1` placeholders on both databases), for queries
+   * over read models. A statement that writes is refused with PET_UNIT_OF_WORK_INVALID.
+   */
+  query<Row extends Record<string, unknown> = Record<string, unknown>>(
+    text: string,
+    params?: readonly SqlValue[],
+  ): Promise<Row[]>;
   /** The registered schema versions, by type then version. */
   listEventSchemas(): Promise<RegisteredEventSchema[]>;
   close(): Promise<void>;

@@ -47,3 +47,10 @@ export function checkBatchSql(text: string): void {
     );
   }
 }
+
+/** Refuses a statement that writes: `EventStore.query` only reads. */
+export function checkReadSql(text: string): void {
+  if (WRITES.test(text) || TRANSACTION_CONTROL.test(text)) {
+    throw new UnitOfWorkInvalidError('sql', 'given to query must only read');
+  }
+}

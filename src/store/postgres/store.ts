@@ -37,6 +37,8 @@ import { readLog } from './read-log.js';
 import { registerContext } from './register-context.js';
 import { registerEventSchema } from './register-event-schema.js';
 import { sqlAccess } from './sql-access.js';
+import { checkReadSql } from '../sql-guard.js';
+import type { SqlValue } from '../sql-access.js';
 
 /** Options for a PostgreSQL event store. */
 export interface PostgresEventStoreOptions {
@@ -179,6 +181,14 @@ class PostgresEventStore implements EventStore {
 
   backlog(after: Position): Promise<Backlog> {
     return this.#open(() => backlog(this.#pool, after));
+  }
+
+  query<Row extends Record<string, unknown>>(
+    text: string,
+    params: readonly SqlValue[] = [],
+  ): Promise<Row[]> {
+    checkReadSql(text);
+    return this.#open(async () => (await this.#pool.query<Row>(text, params as unknown[])).rows);
   }
 
   headPosition(): Promise<Position> {

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { UnitOfWorkInvalidError } from '../../events/errors.js';
 import type { SqlAccess, SqlValue } from '../sql-access.js';
 import { prepared } from './queryable.js';
 
@@ -25,6 +26,15 @@ function bind(params: readonly SqlValue[]): Record<string, unknown> {
           : value;
   });
   return named;
+}
+
+/** Rows of a read-only statement (one that writes is refused by SQLite's own judgement). */
+export function readRows<Row>(db: Database, text: string, params: readonly SqlValue[]): Row[] {
+  const statement = prepared(db, toNamed(text));
+  if (!statement.reader || !statement.readonly) {
+    throw new UnitOfWorkInvalidError('sql', 'given to query must only read');
+  }
+  return statement.all(bind(params)) as Row[];
 }
 
 /** The domain's SQL on a SQLite connection. */

@@ -38,7 +38,9 @@ import { readCorrelation } from './read-correlation.js';
 import { readLog } from './read-log.js';
 import { registerContext } from './register-context.js';
 import { registerEventSchema } from './register-event-schema.js';
-import { sqlAccess } from './sql-access.js';
+import { readRows, sqlAccess } from './sql-access.js';
+import { checkReadSql } from '../sql-guard.js';
+import type { SqlValue } from '../sql-access.js';
 
 export type Durability = 'full' | 'relaxed' | 'bulk';
 
@@ -268,6 +270,14 @@ class SqliteEventStore implements EventStore {
 
   headPosition(): Promise<Position> {
     return this.#read(() => headPosition(this.#reader));
+  }
+
+  query<Row extends Record<string, unknown>>(
+    text: string,
+    params: readonly SqlValue[] = [],
+  ): Promise<Row[]> {
+    checkReadSql(text);
+    return this.#read(() => readRows<Row>(this.#reader, text, params));
   }
 
   listEventSchemas(): Promise<RegisteredEventSchema[]> {

@@ -1,0 +1,488 @@
+/**
+ * The activity feed's projector: each domain event becomes a feed item (or joins the day's
+ * summary of its kind), with a severity, plain-text headline and detail, and its scopes.
+ *
+ * Everything an item says is a function of the log up to its event: names come from rows no
+ * command changes (see names.ts), and team memberships from team events earlier in the log,
+ * taken at the event's occurred_at. A rebuild gives byte-identical items.
+ */
+import {
+  defineConsumer,
+  type HandledEvent,
+  type HandlerContext,
+} from '../../consumers/consumer.js';
+import type { Position } from '../../events/types.js';
+import { REFERENCE_KEYWORD } from '../../registry/contract.js';
+import type { SqlAccess } from '../../store/sql-access.js';
+import { count, duration } from './format.js';
+import { NameBook, type Names } from './names.js';
+import { FEED_CONTRACTS, RENDERERS, type Renderer, type Rendering } from './render.js';
+
+export const FEED_CONSUMER_NAME = 'pet.feed';
+
+/** How much an item matters. */
+export type Severity = 'info' | 'attention' | 'risk' | 'breach' | 'commercial';
+export const SEVERITIES: readonly Severity[] = [
+  'info',
+  'attention',
+  'risk',
+  'breach',
+  'commercial',
+];
+
+/** SLA breach, SLA warning, escalation, quotes and opportunities; everything else is info. */
+export function severityOf(eventType: string): Severity {
+  if (eventType === 'sla.breached') return 'breach';
+  if (eventType === 'sla.warning') return 'risk';
+  if (eventType === 'ticket.escalated') return 'attention';
+  if (eventType.startsWith('quote.') || eventType.startsWith('opportunity.')) return 'commercial';
+  return 'info';
+}
+
+/** Leads, opportunities and quotes: seen only by admin, executive, manager and sales. */
+export function isCommercial(eventType: string): boolean {
+  return /^(lead|opportunity|quote)\./.test(eventType);
+}
+
+/** Context types that are scopes of an item. */
+const SCOPED = new Set([
+  'employee',
+  'team',
+  'customer',
+  'project',
+  'ticket',
+  'quote',
+  'lead',
+  'opportunity',
+]);
+/** Contexts whose people see each other's items about them ("contexts they are involved with"). */
+export const WORK_CONTEXTS = new Set(['project', 'ticket', 'quote', 'lead', 'opportunity']);
+
+/** A team membership as the team events tell it, stamped with the events' positions. */
+interface Membership {
+  readonly team: string;
+  readonly employee: string;
+  readonly from: string;
+  readonly addedAt: bigint;
+  to: string | null;
+  removedAt: bigint | null;
+}
+
+/** One event of a summarised item. */
+interface Member {
+  readonly eventId: string;
+  readonly position: bigint;
+  readonly occurredAt: string;
+  readonly line: string;
+  readonly minutes: number | null;
+}
+
+interface Group {
+  readonly itemId: string;
+  readonly members: Member[];
+}
+
+/** What one run of the projector remembers between events. */
+export interface FeedRunState {
+  /** Facts at or before it are only in the read model; after it, also here. */
+  readonly from: bigint;
+  readonly names: NameBook;
+  memberships: Membership[] | undefined;
+  readonly groups: Map<string, Group>;
+}
+
+const ITEMS = 'pet_rm_feed_items';
+const ITEM_EVENTS = 'pet_rm_feed_item_events';
+const SCOPES = 'pet_rm_feed_scopes';
+const INVOLVEMENT = 'pet_rm_feed_involvement';
+const ARCHIVED = 'pet_rm_feed_archived';
+const MEMBERSHIPS = 'pet_rm_feed_memberships';
+
+const UPSERT_ITEM = `INSERT INTO ${ITEMS} (item_id, group_key, occurred_at, last_position,
+    event_type, schema_version, severity, commercial, actor_id, context_type, context_id,
+    headline, detail, event_count)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+  ON CONFLICT (item_id) DO UPDATE SET occurred_at = excluded.occurred_at,
+    last_position = excluded.last_position, headline = excluded.headline,
+    detail = excluded.detail, event_count = excluded.event_count`;
+const INSERT_ITEM_EVENT = `INSERT INTO ${ITEM_EVENTS} (item_id, event_id, position, occurred_at,
+    line, minutes) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (item_id, event_id) DO NOTHING`;
+const INSERT_SCOPE = `INSERT INTO ${SCOPES} (scope, item_id, occurred_at) VALUES ($1, $2, $3)
+  ON CONFLICT (scope, item_id) DO NOTHING`;
+const MOVE_SCOPES = `UPDATE ${SCOPES} SET occurred_at = $2 WHERE item_id = $1`;
+const INSERT_INVOLVEMENT = `INSERT INTO ${INVOLVEMENT} (employee_id, context) VALUES ($1, $2)
+  ON CONFLICT (employee_id, context) DO NOTHING`;
+const INSERT_ARCHIVED = `INSERT INTO ${ARCHIVED} (context, archived_at, position) VALUES ($1, $2, $3)
+  ON CONFLICT (context) DO NOTHING`;
+const INSERT_MEMBERSHIP = `INSERT INTO ${MEMBERSHIPS} (team_id, employee_id, added_position,
+    from_at, to_at, removed_position) VALUES ($1, $2, $3, $4, NULL, NULL)
+  ON CONFLICT (team_id, employee_id, added_position) DO NOTHING`;
+const CLOSE_MEMBERSHIP = `UPDATE ${MEMBERSHIPS} SET to_at = $4, removed_position = $5
+  WHERE team_id = $1 AND employee_id = $2 AND added_position = $3`;
+
+/** The events that a day's batch of the same kind, actor and target summarises. */
+const SUMMARISED = new Set(['time_entry.submitted', 'time_entry.locked']);
+
+type FeedEvent = HandledEvent<Record<string, unknown>>;
+
+/** Declared references of each version: `[field, context type]`. */
+const REFERENCES = new Map(
+  FEED_CONTRACTS.map((contract) => [
+    `${contract.eventType}@${contract.schemaVersion}`,
+    Object.entries(contract.schema.properties as Record<string, Record<string, unknown>>).flatMap(
+      ([field, schema]) => {
+        const type = schema[REFERENCE_KEYWORD];
+        return typeof type === 'string' ? [[field, type] as const] : [];
+      },
+    ),
+  ]),
+);
+
+async function project(event: FeedEvent, context: HandlerContext<FeedRunState>): Promise<void> {
+  const { sql, defer, state } = context;
+  const names = state.names.on(sql);
+  const key = `${event.eventType}@${event.schemaVersion}`;
+  const render = (RENDERERS as unknown as Record<string, Renderer<Record<string, unknown>>>)[key];
+  if (render === undefined) throw new Error(`the feed has no renderer for ${key}`);
+  const actor =
+    event.actorEmployeeId === null ? 'System' : await names.employee(event.actorEmployeeId);
+  const single = await render(event, names, actor);
+
+  if (event.eventType === 'team.member_added' || event.eventType === 'team.member_removed') {
+    await recordMembership(event, state, sql, defer);
+  }
+  if (event.eventType.endsWith('.archived')) {
+    defer(INSERT_ARCHIVED, [
+      `${event.context.type}:${event.context.id}`,
+      event.occurredAt,
+      event.position,
+    ]);
+  }
+
+  const { scopes, people } = await scopesOf(event, names, state, sql);
+  const groupKey = SUMMARISED.has(event.eventType) ? await groupKeyOf(event, names) : null;
+  let item: { id: string; occurredAt: string; position: bigint; count: number } = {
+    id: event.id,
+    occurredAt: event.occurredAt,
+    position: event.position,
+    count: 1,
+  };
+  let text: Rendering = single;
+  let moved = false;
+  if (groupKey !== null) {
+    const group = await groupOf(groupKey, event, state, sql);
+    const member: Member = {
+      eventId: event.id,
+      position: event.position,
+      occurredAt: event.occurredAt,
+      line: single.detail,
+      minutes: typeof event.payload.minutes === 'number' ? event.payload.minutes : null,
+    };
+    // A batch handled again meets its own members: only those before this event count.
+    const members = [...group.members.filter((m) => m.position < event.position), member];
+    if (!group.members.some((m) => m.eventId === event.id)) group.members.push(member);
+    const latest = members.reduce((a, b) => (b.occurredAt > a.occurredAt ? b : a));
+    moved = members.length > 1 && latest === member;
+    item = {
+      id: group.itemId,
+      occurredAt: latest.occurredAt,
+      position: event.position,
+      count: members.length,
+    };
+    if (members.length > 1) text = await summary(event, members, names, actor);
+  }
+
+  defer(UPSERT_ITEM, [
+    item.id,
+    groupKey,
+    item.occurredAt,
+    item.position,
+    event.eventType,
+    event.schemaVersion,
+    severityOf(event.eventType),
+    isCommercial(event.eventType) ? 1 : 0,
+    event.actorEmployeeId,
+    event.context.type,
+    event.context.id,
+    text.headline,
+    text.detail,
+    item.count,
+  ]);
+  defer(INSERT_ITEM_EVENT, [
+    item.id,
+    event.id,
+    event.position,
+    event.occurredAt,
+    single.detail,
+    typeof event.payload.minutes === 'number' ? event.payload.minutes : null,
+  ]);
+  for (const scope of scopes) defer(INSERT_SCOPE, [scope, item.id, item.occurredAt]);
+  if (moved) defer(MOVE_SCOPES, [item.id, item.occurredAt]);
+  for (const person of people) {
+    for (const scope of scopes) {
+      if (WORK_CONTEXTS.has(scope.slice(0, scope.indexOf(':')))) {
+        defer(INSERT_INVOLVEMENT, [person, scope]);
+      }
+    }
+  }
+}
+
+/**
+ * An item's scopes: the organisation; its context and the contexts it references; their
+ * customer and project; the actor and the employees it names, and the teams those people
+ * belonged to at the event's occurred_at.
+ */
+async function scopesOf(
+  event: FeedEvent,
+  names: Names,
+  state: FeedRunState,
+  sql: SqlAccess,
+): Promise<{ scopes: Set<string>; people: Set<string> }> {
+  const scopes = new Set(['org']);
+  const people = new Set<string>();
+  const contexts = [event.context];
+  for (const [field, type] of REFERENCES.get(`${event.eventType}@${event.schemaVersion}`) ?? []) {
+    const id = event.payload[field];
+    if (typeof id === 'string') contexts.push({ type, id });
+  }
+  if (event.actorEmployeeId !== null) people.add(event.actorEmployeeId);
+  for (const context of contexts) {
+    if (context.type === 'employee') people.add(context.id);
+    if (SCOPED.has(context.type)) scopes.add(`${context.type}:${context.id}`);
+    if (
+      ['project', 'ticket', 'quote', 'lead', 'opportunity', 'time_entry'].includes(context.type)
+    ) {
+      const links = await names.links(context);
+      if (links.customer !== undefined) scopes.add(`customer:${links.customer}`);
+      if (links.project !== undefined) scopes.add(`project:${links.project}`);
+      if (links.ticket !== undefined) scopes.add(`ticket:${links.ticket}`);
+      if (links.employee !== undefined) people.add(links.employee);
+    }
+  }
+  const memberships = await membershipsOf(state, sql);
+  for (const person of people) {
+    scopes.add(`employee:${person}`);
+    for (const m of memberships) {
+      if (m.employee !== person || m.addedAt >= event.position || m.from > event.occurredAt) {
+        continue;
+      }
+      const ended = m.removedAt !== null && m.removedAt < event.position && m.to !== null;
+      if (!ended || (m.to as string) > event.occurredAt) scopes.add(`team:${m.team}`);
+    }
+  }
+  return { scopes, people };
+}
+
+/** `time_entry.submitted|actor|project:…|2026-11-20`: what a day's summary gathers. */
+async function groupKeyOf(event: FeedEvent, names: Names): Promise<string> {
+  const { payload } = event;
+  const target =
+    event.eventType === 'time_entry.locked'
+      ? `employee:${await names.entryEmployee(event.context.id)}`
+      : typeof payload.ticket_id === 'string'
+        ? `ticket:${payload.ticket_id}`
+        : typeof payload.project_id === 'string'
+          ? `project:${payload.project_id}`
+          : 'internal';
+  return [
+    event.eventType,
+    event.actorEmployeeId ?? 'system',
+    target,
+    event.occurredAt.slice(0, 10),
+  ].join('|');
+}
+
+/** The summary a group of the same kind of event is, once it has more than one. */
+async function summary(
+  event: FeedEvent,
+  members: readonly Member[],
+  names: Names,
+  actor: string,
+): Promise<Rendering> {
+  const lines = [...members].sort((a, b) => (a.position < b.position ? -1 : 1));
+  const entries = count(members.length, 'time entry', 'time entries');
+  if (event.eventType === 'time_entry.locked') {
+    return {
+      headline: `${actor} locked ${entries} of ${await names.employee(await names.entryEmployee(event.context.id))}`,
+      detail: '',
+    };
+  }
+  const minutes = members.reduce((sum, m) => sum + (m.minutes ?? 0), 0);
+  return {
+    headline: `${actor} logged ${entries} on ${await names.workTarget(event.payload as { project_id?: string; ticket_id?: string })}, ${duration(minutes)} in all`,
+    detail: lines.map((m) => m.line).join('\n'),
+  };
+}
+
+/** The group of `key`: remembered, or read from the read model, or new with this event. */
+async function groupOf(
+  key: string,
+  event: FeedEvent,
+  state: FeedRunState,
+  sql: SqlAccess,
+): Promise<Group> {
+  let group = state.groups.get(key);
+  if (group === undefined) {
+    group = { itemId: event.id, members: [] };
+    if (state.from > 0n) {
+      const [found] = await sql.query<{ item_id: string }>(
+        `SELECT item_id FROM ${ITEMS} WHERE group_key = $1`,
+        [key],
+      );
+      if (found !== undefined) {
+        const rows = await sql.query<{
+          event_id: string;
+          position: string | number;
+          occurred_at: string;
+          line: string;
+          minutes: number | null;
+        }>(
+          `SELECT event_id, position, occurred_at, line, minutes FROM ${ITEM_EVENTS}
+             WHERE item_id = $1`,
+          [found.item_id],
+        );
+        group = {
+          itemId: found.item_id,
+          members: rows.map((row) => ({
+            eventId: row.event_id,
+            position: BigInt(row.position),
+            occurredAt: row.occurred_at,
+            line: row.line,
+            minutes: row.minutes === null ? null : Number(row.minutes),
+          })),
+        };
+      }
+    }
+    state.groups.set(key, group);
+  }
+  return group;
+}
+
+/** The memberships the team events told, up to this run's start from the read model. */
+async function membershipsOf(state: FeedRunState, sql: SqlAccess): Promise<Membership[]> {
+  if (state.memberships === undefined) {
+    state.memberships = [];
+    if (state.from > 0n) {
+      const rows = await sql.query<{
+        team_id: string;
+        employee_id: string;
+        added_position: string | number;
+        from_at: string;
+        to_at: string | null;
+        removed_position: string | number | null;
+      }>(`SELECT * FROM ${MEMBERSHIPS}`);
+      for (const row of rows) {
+        state.memberships.push({
+          team: row.team_id,
+          employee: row.employee_id,
+          addedAt: BigInt(row.added_position),
+          from: row.from_at,
+          to: row.to_at,
+          removedAt: row.removed_position === null ? null : BigInt(row.removed_position),
+        });
+      }
+    }
+  }
+  return state.memberships;
+}
+
+async function recordMembership(
+  event: FeedEvent,
+  state: FeedRunState,
+  sql: SqlAccess,
+  defer: HandlerContext['defer'],
+): Promise<void> {
+  const memberships = await membershipsOf(state, sql);
+  const team = event.context.id;
+  const employee = String(event.payload.employee_id);
+  if (event.eventType === 'team.member_added') {
+    if (!memberships.some((m) => m.addedAt === event.position)) {
+      memberships.push({
+        team,
+        employee,
+        from: event.occurredAt,
+        addedAt: event.position,
+        to: null,
+        removedAt: null,
+      });
+    }
+    defer(INSERT_MEMBERSHIP, [team, employee, event.position, event.occurredAt]);
+    return;
+  }
+  // The latest membership of the employee in the team that began before this removal.
+  const open = memberships
+    .filter((m) => m.team === team && m.employee === employee && m.addedAt < event.position)
+    .sort((a, b) => (a.addedAt < b.addedAt ? 1 : -1))[0];
+  if (open === undefined) return;
+  open.to = event.occurredAt;
+  open.removedAt = event.position;
+  defer(CLOSE_MEMBERSHIP, [team, employee, open.addedAt, event.occurredAt, event.position]);
+}
+
+const handle = (event: FeedEvent, context: HandlerContext<FeedRunState>) => project(event, context);
+
+/** The activity feed projector (consumer `pet.feed`). */
+export const feedProjector = defineConsumer({
+  name: FEED_CONSUMER_NAME,
+  kind: 'projection',
+  contracts: FEED_CONTRACTS,
+  runState: (from: Position): FeedRunState => ({
+    from,
+    names: new NameBook(),
+    memberships: undefined,
+    groups: new Map(),
+  }),
+  // One handler for every version the renderers know (the renderer table is checked by the
+  // compiler against the contracts).
+  handlers: Object.fromEntries(Object.keys(RENDERERS).map((key) => [key, handle])) as {
+    [Key in keyof typeof RENDERERS]: typeof handle;
+  },
+  readModel: {
+    tables: [
+      {
+        name: ITEMS,
+        columns: `item_id TEXT PRIMARY KEY, group_key TEXT UNIQUE, occurred_at TEXT NOT NULL,
+          last_position BIGINT NOT NULL, event_type TEXT NOT NULL, schema_version INTEGER NOT NULL,
+          severity TEXT NOT NULL, commercial INTEGER NOT NULL, actor_id TEXT,
+          context_type TEXT NOT NULL, context_id TEXT NOT NULL, headline TEXT NOT NULL,
+          detail TEXT NOT NULL, event_count INTEGER NOT NULL`,
+        key: ['item_id'],
+      },
+      {
+        name: ITEM_EVENTS,
+        columns: `item_id TEXT NOT NULL, event_id TEXT NOT NULL, position BIGINT NOT NULL,
+          occurred_at TEXT NOT NULL, line TEXT NOT NULL, minutes INTEGER, PRIMARY KEY (item_id, event_id)`,
+        key: ['item_id', 'event_id'],
+        indexes: [['event_id']],
+      },
+      {
+        name: SCOPES,
+        columns: `scope TEXT NOT NULL, item_id TEXT NOT NULL, occurred_at TEXT NOT NULL,
+          PRIMARY KEY (scope, item_id)`,
+        key: ['scope', 'item_id'],
+        indexes: [
+          ['scope', 'occurred_at', 'item_id'],
+          ['item_id', 'scope'],
+        ],
+      },
+      {
+        name: INVOLVEMENT,
+        columns: `employee_id TEXT NOT NULL, context TEXT NOT NULL,
+          PRIMARY KEY (employee_id, context)`,
+        key: ['employee_id', 'context'],
+      },
+      {
+        name: ARCHIVED,
+        columns: `context TEXT PRIMARY KEY, archived_at TEXT NOT NULL, position BIGINT NOT NULL`,
+        key: ['context'],
+      },
+      {
+        name: MEMBERSHIPS,
+        columns: `team_id TEXT NOT NULL, employee_id TEXT NOT NULL, added_position BIGINT NOT NULL,
+          from_at TEXT NOT NULL, to_at TEXT, removed_position BIGINT,
+          PRIMARY KEY (team_id, employee_id, added_position)`,
+        key: ['team_id', 'employee_id', 'added_position'],
+      },
+    ],
+  },
+});

@@ -1,0 +1,339 @@
+/**
+ * Reading the feed: a viewer, a scope and filters; newest first; a page at a time by keyset
+ * cursor. Visibility is part of the query itself, so an item the viewer may not see is
+ * absent: not in a page, not counted, not behind a cursor (a cursor only ever names an item
+ * the viewer was shown).
+ *
+ * Who sees what (docs/feed.md): admins and executives see everything; managers see their
+ * teams' items (teams they manage or lead) and what members see; everyone else sees items
+ * they acted in or are named by, and items about the projects, tickets, quotes, leads and
+ * opportunities they acted in or were named in. Commercial items (leads, opportunities,
+ * quotes) only reach admin, executive, manager and sales.
+ */
+import { FeedQueryInvalidError, FeedViewerUnknownError } from '../../events/errors.js';
+import type { EventStore } from '../../store/event-store.js';
+import type { SqlValue } from '../../store/sql-access.js';
+import { SEVERITIES, type Severity } from './projector.js';
+
+/** What to show, to whom. */
+export interface FeedQuery {
+  /** The employee looking. */
+  readonly viewer: string;
+  /**
+   * `org` (default), `me` (items the viewer acted in or is named by), or `team:ID`,
+   * `customer:ID`, `project:ID`, `ticket:ID`, `quote:ID`, `lead:ID`, `opportunity:ID`,
+   * `employee:ID`.
+   */
+  readonly scope?: string;
+  /** Items that occurred at or after this instant. */
+  readonly since?: string;
+  /** Items that occurred before this instant. */
+  readonly until?: string;
+  readonly eventTypes?: readonly string[];
+  readonly severities?: readonly Severity[];
+  /** Items this employee acted in. */
+  readonly actor?: string;
+  /** Also items of archived contexts (left out by default). */
+  readonly includeArchived?: boolean;
+  /** Items per page: 1 to 200, default 50. */
+  readonly limit?: number;
+  /** The `nextCursor` of the previous page. */
+  readonly cursor?: string;
+}
+
+/** One item as a viewer sees it. */
+export interface FeedItem {
+  /** The id of the item's first event: stable across rebuilds of the feed. */
+  readonly id: string;
+  readonly occurredAt: string;
+  readonly eventType: string;
+  readonly schemaVersion: number;
+  readonly severity: Severity;
+  readonly actorId: string | null;
+  readonly context: { readonly type: string; readonly id: string };
+  readonly headline: string;
+  readonly detail: string;
+  /** The events the item covers, in log order (more than one for a summary). */
+  readonly eventIds: readonly string[];
+}
+
+/** A page of the feed. */
+export interface FeedPage {
+  readonly items: readonly FeedItem[];
+  /** Pass as `cursor` for the next page; null on the last. */
+  readonly nextCursor: string | null;
+}
+
+export const DEFAULT_FEED_LIMIT = 50;
+export const MAX_FEED_LIMIT = 200;
+
+const SCOPE =
+  /^(org|me|(team|customer|project|ticket|quote|lead|opportunity|employee):[A-Za-z0-9_-]{1,100})$/;
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+const ALL_SEEING = new Set(['admin', 'executive']);
+const COMMERCIAL_ROLES = new Set(['admin', 'executive', 'manager', 'sales']);
+/** Scopes small enough to walk, checking each item's visibility. */
+const NARROW = /^(project|ticket|quote|lead|opportunity|employee):/;
+
+/** Who the viewer is, for visibility. */
+export interface Viewer {
+  readonly id: string;
+  readonly role: string;
+}
+
+/** The active employee `id`, with the role that decides what they see. */
+export async function viewerOf(store: EventStore, id: string): Promise<Viewer> {
+  const [row] = await store.query<{ role: string }>(
+    `SELECT role FROM pet_employees WHERE id = $1 AND status = 'active'`,
+    [id],
+  );
+  if (row === undefined) throw new FeedViewerUnknownError(id);
+  return { id, role: row.role };
+}
+
+/** A SQL condition and its parameters, numbered from `next`. */
+class Conditions {
+  readonly parts: string[] = [];
+  readonly params: SqlValue[] = [];
+
+  /** Adds a condition; `?` marks each parameter, in order. */
+  add(text: string, ...values: SqlValue[]): void {
+    let i = 0;
+    this.parts.push(
+      text.replace(/\?/g, () => {
+        this.params.push(values[i] ?? null);
+        i += 1;
+        return `$${this.params.length}`;
+      }),
+    );
+  }
+
+  /** A parameter placeholder for a value used outside `add`. */
+  param(value: SqlValue): string {
+    this.params.push(value);
+    return `$${this.params.length}`;
+  }
+}
+
+/**
+ * The scopes whose items a restricted viewer sees, as a subquery: the viewer's own, the work
+ * contexts they are involved with and, for a manager, their teams.
+ */
+function visibleScopes(viewer: Viewer, where: Conditions): string {
+  const id = where.param(viewer.id);
+  const own = where.param(`employee:${viewer.id}`);
+  const parts = [
+    `SELECT CAST(${own} AS TEXT) AS scope`,
+    `SELECT context AS scope FROM pet_rm_feed_involvement WHERE employee_id = ${id}`,
+  ];
+  if (viewer.role === 'manager') {
+    parts.push(
+      `SELECT 'team:' || id AS scope FROM pet_teams WHERE manager_id = ${id}`,
+      `SELECT 'team:' || team_id AS scope FROM pet_team_memberships
+         WHERE employee_id = ${id} AND role = 'lead' AND left_at IS NULL`,
+    );
+  }
+  return parts.join(' UNION ALL ');
+}
+
+/** A page of the feed for a viewer. */
+export async function queryFeed(store: EventStore, query: FeedQuery): Promise<FeedPage> {
+  const limit = query.limit ?? DEFAULT_FEED_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_FEED_LIMIT) {
+    throw new FeedQueryInvalidError('limit', `must be an integer from 1 to ${MAX_FEED_LIMIT}`);
+  }
+  const scope = query.scope ?? 'org';
+  if (!SCOPE.test(scope)) {
+    throw new FeedQueryInvalidError(
+      'scope',
+      `must be org, me or TYPE:ID (team, customer, project, ticket, quote, lead, opportunity, employee), got ${JSON.stringify(scope)}`,
+    );
+  }
+  for (const [field, value] of [
+    ['since', query.since],
+    ['until', query.until],
+  ] as const) {
+    if (value !== undefined && (!INSTANT.test(value) || Number.isNaN(Date.parse(value)))) {
+      throw new FeedQueryInvalidError(
+        field,
+        `must be an RFC 3339 instant, got ${JSON.stringify(value)}`,
+      );
+    }
+  }
+  for (const severity of query.severities ?? []) {
+    if (!SEVERITIES.includes(severity)) {
+      throw new FeedQueryInvalidError('severity', `must be one of ${SEVERITIES.join(', ')}`);
+    }
+  }
+  const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+  const viewer = await viewerOf(store, query.viewer);
+  const requested = scope === 'me' ? `employee:${viewer.id}` : scope;
+  const restricted = !ALL_SEEING.has(viewer.role);
+
+  const where = new Conditions();
+  // Drive from the requested scope, or (for a restricted viewer asking broadly) from what the
+  // viewer may see, whichever is the smaller set to walk.
+  const driveFromVisible = restricted && !NARROW.test(requested);
+  const from = driveFromVisible
+    ? `(SELECT DISTINCT v.item_id, v.occurred_at FROM pet_rm_feed_scopes v
+         WHERE v.scope IN (${visibleScopes(viewer, where)})) s`
+    : 'pet_rm_feed_scopes s';
+  if (driveFromVisible) {
+    if (requested !== 'org') {
+      where.add(
+        'EXISTS (SELECT 1 FROM pet_rm_feed_scopes r WHERE r.item_id = s.item_id AND r.scope = ?)',
+        requested,
+      );
+    }
+  } else {
+    where.add('s.scope = ?', requested);
+    if (restricted) {
+      const visible = visibleScopes(viewer, where);
+      where.add(
+        `EXISTS (SELECT 1 FROM pet_rm_feed_scopes v WHERE v.item_id = s.item_id AND v.scope IN (${visible}))`,
+      );
+    }
+  }
+  if (!COMMERCIAL_ROLES.has(viewer.role)) where.add('i.commercial = 0');
+  if (!query.includeArchived) {
+    where.add(`NOT EXISTS (SELECT 1 FROM pet_rm_feed_scopes a
+      JOIN pet_rm_feed_archived x ON x.context = a.scope WHERE a.item_id = s.item_id)`);
+  }
+  if (query.since !== undefined) where.add('s.occurred_at >= ?', instant(query.since));
+  if (query.until !== undefined) where.add('s.occurred_at < ?', instant(query.until));
+  if (query.eventTypes !== undefined && query.eventTypes.length > 0) {
+    where.add(
+      `i.event_type IN (${query.eventTypes.map(() => '?').join(', ')})`,
+      ...query.eventTypes,
+    );
+  }
+  if (query.severities !== undefined && query.severities.length > 0) {
+    where.add(`i.severity IN (${query.severities.map(() => '?').join(', ')})`, ...query.severities);
+  }
+  if (query.actor !== undefined) where.add('i.actor_id = ?', query.actor);
+  if (cursor !== undefined) {
+    where.add(
+      '(s.occurred_at < ? OR (s.occurred_at = ? AND s.item_id < ?))',
+      cursor.occurredAt,
+      cursor.occurredAt,
+      cursor.itemId,
+    );
+  }
+  const rows = await store.query<ItemRow>(
+    `SELECT i.item_id, i.occurred_at, i.event_type, i.schema_version, i.severity, i.actor_id,
+        i.context_type, i.context_id, i.headline, i.detail
+       FROM ${from} JOIN pet_rm_feed_items i ON i.item_id = s.item_id
+      WHERE ${where.parts.join(' AND ')}
+      ORDER BY s.occurred_at DESC, s.item_id DESC
+      LIMIT ${limit + 1}`,
+    where.params,
+  );
+  const page = rows.slice(0, limit);
+  const events = await eventsOf(
+    store,
+    page.map((row) => row.item_id),
+  );
+  const last = page.at(-1);
+  return {
+    items: page.map((row) => ({
+      id: row.item_id,
+      occurredAt: row.occurred_at,
+      eventType: row.event_type,
+      schemaVersion: Number(row.schema_version),
+      severity: row.severity,
+      actorId: row.actor_id,
+      context: { type: row.context_type, id: row.context_id },
+      headline: row.headline,
+      detail: row.detail,
+      eventIds: events.get(row.item_id) ?? [],
+    })),
+    nextCursor:
+      rows.length > limit && last !== undefined
+        ? encodeCursor({ occurredAt: last.occurred_at, itemId: last.item_id })
+        : null,
+  };
+}
+
+interface ItemRow extends Record<string, unknown> {
+  item_id: string;
+  occurred_at: string;
+  event_type: string;
+  schema_version: number;
+  severity: Severity;
+  actor_id: string | null;
+  context_type: string;
+  context_id: string;
+  headline: string;
+  detail: string;
+}
+
+/** The events of each item, in log order. */
+async function eventsOf(
+  store: EventStore,
+  itemIds: readonly string[],
+): Promise<Map<string, string[]>> {
+  const events = new Map<string, string[]>();
+  if (itemIds.length === 0) return events;
+  const rows = await store.query<{ item_id: string; event_id: string }>(
+    `SELECT item_id, event_id FROM pet_rm_feed_item_events
+      WHERE item_id IN (${itemIds.map((_, i) => `$${i + 1}`).join(', ')})
+      ORDER BY item_id, position`,
+    itemIds,
+  );
+  for (const row of rows) {
+    const list = events.get(row.item_id) ?? [];
+    list.push(row.event_id);
+    events.set(row.item_id, list);
+  }
+  return events;
+}
+
+/** Whether the viewer may see the item: the same rules as a query of the whole feed. */
+export async function canSee(store: EventStore, viewer: Viewer, itemId: string): Promise<boolean> {
+  const where = new Conditions();
+  where.add('i.item_id = ?', itemId);
+  if (!COMMERCIAL_ROLES.has(viewer.role)) where.add('i.commercial = 0');
+  if (!ALL_SEEING.has(viewer.role)) {
+    const visible = visibleScopes(viewer, where);
+    where.add(
+      `EXISTS (SELECT 1 FROM pet_rm_feed_scopes v WHERE v.item_id = i.item_id AND v.scope IN (${visible}))`,
+    );
+  }
+  const rows = await store.query(
+    `SELECT 1 AS seen FROM pet_rm_feed_items i WHERE ${where.parts.join(' AND ')}`,
+    where.params,
+  );
+  return rows.length > 0;
+}
+
+/** Instants compare as text in the read model: the same shape as the log's. */
+function instant(value: string): string {
+  return new Date(value).toISOString();
+}
+
+interface Cursor {
+  readonly occurredAt: string;
+  readonly itemId: string;
+}
+
+function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify([cursor.occurredAt, cursor.itemId])).toString('base64url');
+}
+
+function decodeCursor(text: string): Cursor {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (
+      Array.isArray(value) &&
+      value.length === 2 &&
+      typeof value[0] === 'string' &&
+      typeof value[1] === 'string' &&
+      INSTANT.test(value[0])
+    ) {
+      return { occurredAt: value[0], itemId: value[1] };
+    }
+  } catch {
+    // reported below
+  }
+  throw new FeedQueryInvalidError('cursor', 'is not one this feed gave out');
+}
