@@ -13,6 +13,7 @@ import {
 } from './commands/consumers.js';
 import { DEMO_DEFAULTS, demoCommand } from './commands/demo.js';
 import { eventsCommand } from './commands/events.js';
+import { feedCommand } from './commands/feed.js';
 import { migrateCommand } from './commands/migrate.js';
 import {
   schemasCheckCommand,
@@ -114,6 +115,47 @@ export function buildProgram(output: Output = processOutput): Command {
     .action(
       withStore((store, json, name: string) =>
         consumersVerifyCommand(store, output, { name, json, progress: process.stderr.isTTY }),
+      ),
+    );
+
+  const collect = (value: string, previous: string[]) => [...previous, value];
+  program
+    .command('feed')
+    .description('the activity feed as an employee sees it, newest first')
+    .requiredOption('--as <employee>', 'the viewer: an employee id or email')
+    .option(
+      '--scope <scope>',
+      'org, me, or TYPE:ID (team, customer, project, ticket, quote, lead, opportunity, employee)',
+      'org',
+    )
+    .option('--since <instant>', 'items that occurred at or after this instant')
+    .option('--until <instant>', 'items that occurred before this instant')
+    .option('--type <event-type>', 'only this event type (repeatable)', collect, [])
+    .option('--severity <severity>', 'only this severity (repeatable)', collect, [])
+    .option('--actor <employee>', 'only items this employee (id or email) acted in')
+    .option('--limit <n>', 'items per page (1 to 200)', '50')
+    .option('--cursor <cursor>', 'the page after the one that printed this cursor')
+    .option('--include-archived', 'also items of archived contexts', false)
+    .option('--no-catch-up', 'show the feed as it stands, without handling new events first')
+    .action(
+      withStore(
+        (
+          store,
+          json,
+          options: {
+            as: string;
+            scope: string;
+            since?: string;
+            until?: string;
+            type: string[];
+            severity: string[];
+            actor?: string;
+            limit: string;
+            cursor?: string;
+            includeArchived: boolean;
+            catchUp: boolean;
+          },
+        ) => feedCommand(store, output, { ...options, json, progress: process.stderr.isTTY }),
       ),
     );
 

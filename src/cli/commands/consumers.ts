@@ -1,4 +1,3 @@
-import { Presets, SingleBar } from 'cli-progress';
 import { CliUsageError } from '../../events/errors.js';
 import type { Consumer } from '../../consumers/consumer.js';
 import { START } from '../../events/types.js';
@@ -7,6 +6,7 @@ import { consumerReports } from '../../consumers/status.js';
 import { PET_CONSUMERS } from '../../pet/consumers/catalogue.js';
 import type { EventStore } from '../../store/event-store.js';
 import type { Output } from '../output.js';
+import { progressBar, rate, seconds } from '../progress.js';
 
 /** `pet-events consumers status`: each consumer's position, lag, state and last error. */
 export async function consumersStatusCommand(
@@ -137,18 +137,3 @@ function findConsumer(name: string): Consumer {
   }
   return consumer;
 }
-
-function progressBar(options: { json: boolean; progress: boolean }, title: string) {
-  if (!options.progress || options.json) return undefined;
-  return new SingleBar(
-    {
-      format: `${title} |{bar}| {percentage}% | {value}/{total} events | {rate} events/s`,
-      hideCursor: true,
-    },
-    Presets.shades_classic,
-  );
-}
-
-const seconds = (started: number) => Math.round((performance.now() - started) / 100) / 10;
-const rate = (handled: number, started: number) =>
-  Math.round(handled / Math.max((performance.now() - started) / 1000, 0.001));
