@@ -10,13 +10,12 @@
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import Database from 'better-sqlite3';
-import pg from 'pg';
 import { catchUp } from '../src/consumers/catch-up.js';
 import { defineConsumer, type Consumer, type Handler } from '../src/consumers/consumer.js';
 import { PET_CONTRACTS } from '../src/pet/catalogue.js';
 import { parseDatabaseUrl, openEventStore } from '../src/store/open-event-store.js';
 import type { EventStore } from '../src/store/event-store.js';
+import { rawRead } from './raw-read.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -53,47 +52,6 @@ async function timed(work: () => Promise<number>): Promise<{ events: number; per
   return { events, perSecond: events / seconds };
 }
 
-/** The raw read: plain SQL through the driver, pages of 1,000 in position order. */
-async function rawRead(): Promise<number> {
-  if (location.dialect === 'sqlite') {
-    const db = new Database(location.path, { readonly: true });
-    try {
-      const page = db
-        .prepare('SELECT * FROM domain_events WHERE position > ? ORDER BY position LIMIT 1000')
-        .raw(true);
-      let total = 0;
-      let after = 0;
-      for (;;) {
-        const rows = page.all(after) as unknown[][];
-        if (rows.length === 0) return total;
-        for (const row of rows) JSON.parse(row[11] as string);
-        total += rows.length;
-        after = rows[rows.length - 1]![1] as number;
-      }
-    } finally {
-      db.close();
-    }
-  }
-  const client = new pg.Client({ connectionString: location.connectionString });
-  await client.connect();
-  try {
-    let total = 0;
-    let after = '0';
-    for (;;) {
-      const { rows } = await client.query<{ position: string }>({
-        name: 'raw_read',
-        text: 'SELECT * FROM domain_events WHERE position > $1 ORDER BY position LIMIT 1000',
-        values: [after],
-      });
-      if (rows.length === 0) return total;
-      total += rows.length;
-      after = rows[rows.length - 1]!.position;
-    }
-  } finally {
-    await client.end();
-  }
-}
-
 async function ours(store: EventStore, consumer: Consumer): Promise<number> {
   const { handled } = await catchUp(store, consumer, { batchSize: BATCH });
   return handled;
@@ -105,7 +63,7 @@ await store.transaction((tx) => tx.sql.execute(PROJECTION_DDL));
 const results = { raw: [] as number[], noop: [] as number[], projection: [] as number[] };
 let events = 0;
 for (let round = 0; round < ROUNDS; round += 1) {
-  const raw = await timed(rawRead);
+  const raw = await timed(() => rawRead(location));
   events = raw.events;
   results.raw.push(raw.perSecond);
   results.noop.push(

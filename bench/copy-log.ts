@@ -3,7 +3,9 @@
  * a fresh PostgreSQL database: registry, contexts and events in log order, through PET's own
  * tables, their foreign keys and triggers. A fixture for the PostgreSQL catch-up benchmark:
  * building the firm through the commands on PostgreSQL takes far longer (see
- * docs/performance.md). The PET state tables are not copied.
+ * docs/performance.md). The aggregates' rows that read models look names and memberships up
+ * in are copied too (customers, employees, teams and memberships, leads, opportunities,
+ * quotes, projects, tickets, time entries); the SLA clocks are not.
  *
  *   npx tsx bench/copy-log.ts --from sqlite:/tmp/firm.db --to postgres://postgres@127.0.0.1:5432/pet_bench_firm
  *
@@ -107,6 +109,28 @@ await insertAll(
     .raw(true)
     .iterate() as Iterable<unknown[]>,
 );
+for (const table of [
+  'pet_customers',
+  'pet_employees',
+  'pet_teams',
+  'pet_team_memberships',
+  'pet_leads',
+  'pet_opportunities',
+  'pet_quotes',
+  'pet_projects',
+  'pet_tickets',
+  'pet_time_entries',
+]) {
+  const columns = (source.pragma(`table_info(${table})`) as { name: string }[]).map((c) => c.name);
+  await insertAll(
+    table,
+    columns,
+    source
+      .prepare(`SELECT ${columns.join(', ')} FROM ${table} ORDER BY rowid`)
+      .raw(true)
+      .iterate() as Iterable<unknown[]>,
+  );
+}
 await client.query('ANALYZE');
 await client.end();
 source.close();

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildProgram } from '../src/cli/program.js';
 import { PET_CONTRACTS } from '../src/pet/catalogue.js';
@@ -39,11 +40,12 @@ describe('pet-events command line', () => {
       'Applied migration 0003 units-of-work',
       'Applied migration 0004 pet-domain',
       'Applied migration 0005 consumer-status',
+      'Applied migration 0006 feed-reactions',
       ...PET_CONTRACTS.map((c) => `Registered schema ${c.eventType} v${c.schemaVersion}`),
     ]);
     lines.out = [];
     await run('migrate');
-    expect(lines.out).toEqual(['Database is up to date (migration 5).']);
+    expect(lines.out).toEqual(['Database is up to date (migration 6).']);
     expect(process.exitCode).toBeUndefined();
   });
 
@@ -71,17 +73,17 @@ describe('pet-events command line', () => {
     const { events } = JSON.parse(lines.out.at(-1) ?? '') as { events: number };
     lines.out = [];
     await run('--json', 'consumers', 'status');
-    expect(lines.out.map((l) => JSON.parse(l) as unknown)).toEqual([
-      {
-        consumer: 'pet.time-by-employee',
+    expect(lines.out.map((l) => JSON.parse(l) as unknown)).toEqual(
+      ['pet.feed', 'pet.time-by-employee'].map((consumer) => ({
+        consumer,
         position: '0',
         lag_events: events,
         lag_seconds: expect.any(Number) as number,
         state: 'never-run',
         updated_at: null,
         last_error: null,
-      },
-    ]);
+      })),
+    );
     lines.out = [];
     await run('--json', 'consumers', 'rebuild', 'pet.time-by-employee');
     const rebuilt = JSON.parse(lines.out.at(-1) ?? '') as { handled: number; digest: string };
@@ -90,15 +92,49 @@ describe('pet-events command line', () => {
     expect(lines.out.at(-1)).toBe(
       `pet.time-by-employee verified at #${events}: the replay matches the live read model (digest ${rebuilt.digest}).`,
     );
+    lines.out = [];
     await run('consumers', 'status');
-    expect(lines.out.at(-1)).toMatch(
-      /^pet\.time-by-employee +at #\d+ +lag 0 events \/ 0 s +stopped$/,
-    );
+    expect(lines.out[1]).toMatch(/^pet\.time-by-employee +at #\d+ +lag 0 events \/ 0 s +stopped$/);
     expect(process.exitCode).toBeUndefined();
     await run('consumers', 'rebuild', 'nobody');
     expect(lines.err.at(-1)).toBe(
-      'error [PET_CLI_USAGE]: no consumer named "nobody"; known: pet.time-by-employee',
+      'error [PET_CLI_USAGE]: no consumer named "nobody"; known: pet.time-by-employee, pet.feed',
     );
+  });
+
+  it('prints the feed as an employee sees it, a page at a time, catching it up first', async () => {
+    await run('demo', '--days', '3');
+    const db = new Database(join(folder, 'pet.db'), { readonly: true });
+    const [admin, member] = ['admin', 'delivery'].map(
+      (role) =>
+        db.prepare('SELECT id, email FROM pet_employees WHERE role = ? LIMIT 1').get(role) as {
+          id: string;
+          email: string;
+        },
+    ) as [{ id: string; email: string }, { id: string; email: string }];
+    db.close();
+    lines.out = [];
+    await run('--json', 'feed', '--as', admin.email, '--limit', '5');
+    const page = JSON.parse(lines.out.at(-1) ?? '') as {
+      items: { id: string; headline: string; severity: string }[];
+      next_cursor: string;
+    };
+    expect(page.items).toHaveLength(5);
+    expect(typeof page.next_cursor).toBe('string');
+    lines.out = [];
+    await run('--json', 'feed', '--as', admin.id, '--limit', '5', '--cursor', page.next_cursor);
+    const next = JSON.parse(lines.out.at(-1) ?? '') as { items: { id: string }[] };
+    expect(next.items.map((i) => i.id)).not.toContain(page.items[0]?.id);
+    lines.out = [];
+    await run('feed', '--as', member.email, '--scope', 'me', '--no-catch-up');
+    expect(lines.out[0]).toMatch(/^Feed for .+ \(delivery\), scope me: \d+ items$/);
+    expect(lines.out).toContain('Older');
+    await run('feed', '--as', 'nobody@example.com');
+    expect(lines.err.at(-1)).toBe(
+      'error [PET_CLI_USAGE]: no employee with id or email nobody@example.com',
+    );
+    await run('feed', '--as', admin.id, '--scope', 'planet:1');
+    expect(lines.err.at(-1)).toMatch(/^error \[PET_FEED_QUERY_INVALID\]: Feed scope must be/);
   });
 
   it('refuses demo options out of range, and a period that is not over', async () => {
@@ -223,7 +259,7 @@ describe('pet-events command line', () => {
     await run('events');
     expect(process.exitCode).toBe(1);
     expect(lines.err.at(-1)).toBe(
-      'error [PET_DATABASE_NOT_MIGRATED]: Database not migrated: it is at migration 0, this release needs 5 (run pet-events migrate)',
+      'error [PET_DATABASE_NOT_MIGRATED]: Database not migrated: it is at migration 0, this release needs 6 (run pet-events migrate)',
     );
   });
 

@@ -3,6 +3,7 @@ import { consumerOperationsConformance } from '../conformance/consumer-operation
 import { consumerConformance } from '../conformance/consumer-suite.js';
 import { contractConformance } from '../conformance/contracts-suite.js';
 import { eventStoreConformance } from '../conformance/event-store-suite.js';
+import { feedConformance } from '../conformance/feed-suite.js';
 import { petScenarioConformance } from '../conformance/pet-scenarios-suite.js';
 import { stateMachineConformance } from '../conformance/pet-state-machines-suite.js';
 import { runnerConformance } from '../conformance/runner-suite.js';
@@ -18,4 +19,5 @@ describe('SQLite event store', () => {
   consumerOperationsConformance(sqliteFactory);
   stateMachineConformance(sqliteFactory);
   petScenarioConformance(sqliteFactory);
+  feedConformance(sqliteFactory);
 });

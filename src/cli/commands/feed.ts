@@ -66,23 +66,24 @@ export async function feedCommand(
   for (const item of page.items) {
     const group = dayGroup(item.occurredAt, new Date());
     if (group !== heading) {
-      output.out(`\n${group}`);
+      output.out('');
+      output.out(group);
       heading = group;
     }
-    output.out(line(item));
+    for (const text of lines(item)) output.out(text);
   }
-  if (page.nextCursor !== null) output.out(`\nMore: --cursor ${page.nextCursor}`);
+  if (page.nextCursor !== null) {
+    output.out('');
+    output.out(`More: --cursor ${page.nextCursor}`);
+  }
 }
 
-function line(item: FeedItem): string {
+function lines(item: FeedItem): string[] {
   const when = `${item.occurredAt.slice(0, 10)} ${item.occurredAt.slice(11, 16)}`;
   const pad = ' '.repeat(2 + when.length + 2 + 12 + 2);
   const count = item.eventIds.length > 1 ? ` (${item.eventIds.length} events)` : '';
   const detail = item.detail === '' ? [] : item.detail.split('\n').map((l) => `${pad}${l}`);
-  return [
-    `  ${when}  ${`[${item.severity}]`.padEnd(12)}  ${item.headline}${count}`,
-    ...detail,
-  ].join('\n');
+  return [`  ${when}  ${`[${item.severity}]`.padEnd(12)}  ${item.headline}${count}`, ...detail];
 }
 
 /** Today, Yesterday, This week (the 7 days before), Older: by UTC day. */

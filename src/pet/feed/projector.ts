@@ -55,7 +55,10 @@ const SCOPED = new Set([
   'lead',
   'opportunity',
 ]);
-/** Contexts whose people see each other's items about them ("contexts they are involved with"). */
+/**
+ * Contexts whose parties (the people who acted in or were named by an item about them, and
+ * the teams such an item names) see all items about them: "contexts they are involved with".
+ */
 export const WORK_CONTEXTS = new Set(['project', 'ticket', 'quote', 'lead', 'opportunity']);
 
 /** A team membership as the team events tell it, stamped with the events' positions. */
@@ -110,8 +113,8 @@ const INSERT_ITEM_EVENT = `INSERT INTO ${ITEM_EVENTS} (item_id, event_id, positi
 const INSERT_SCOPE = `INSERT INTO ${SCOPES} (scope, item_id, occurred_at) VALUES ($1, $2, $3)
   ON CONFLICT (scope, item_id) DO NOTHING`;
 const MOVE_SCOPES = `UPDATE ${SCOPES} SET occurred_at = $2 WHERE item_id = $1`;
-const INSERT_INVOLVEMENT = `INSERT INTO ${INVOLVEMENT} (employee_id, context) VALUES ($1, $2)
-  ON CONFLICT (employee_id, context) DO NOTHING`;
+const INSERT_INVOLVEMENT = `INSERT INTO ${INVOLVEMENT} (party, context) VALUES ($1, $2)
+  ON CONFLICT (party, context) DO NOTHING`;
 const INSERT_ARCHIVED = `INSERT INTO ${ARCHIVED} (context, archived_at, position) VALUES ($1, $2, $3)
   ON CONFLICT (context) DO NOTHING`;
 const INSERT_MEMBERSHIP = `INSERT INTO ${MEMBERSHIPS} (team_id, employee_id, added_position,
@@ -159,7 +162,7 @@ async function project(event: FeedEvent, context: HandlerContext<FeedRunState>):
     ]);
   }
 
-  const { scopes, people } = await scopesOf(event, names, state, sql);
+  const { scopes, parties } = await scopesOf(event, names, state, sql);
   const groupKey = SUMMARISED.has(event.eventType) ? await groupKeyOf(event, names) : null;
   let item: { id: string; occurredAt: string; position: bigint; count: number } = {
     id: event.id,
@@ -218,10 +221,10 @@ async function project(event: FeedEvent, context: HandlerContext<FeedRunState>):
   ]);
   for (const scope of scopes) defer(INSERT_SCOPE, [scope, item.id, item.occurredAt]);
   if (moved) defer(MOVE_SCOPES, [item.id, item.occurredAt]);
-  for (const person of people) {
+  for (const party of parties) {
     for (const scope of scopes) {
       if (WORK_CONTEXTS.has(scope.slice(0, scope.indexOf(':')))) {
-        defer(INSERT_INVOLVEMENT, [person, scope]);
+        defer(INSERT_INVOLVEMENT, [party, scope]);
       }
     }
   }
@@ -237,9 +240,12 @@ async function scopesOf(
   names: Names,
   state: FeedRunState,
   sql: SqlAccess,
-): Promise<{ scopes: Set<string>; people: Set<string> }> {
+): Promise<{ scopes: Set<string>; parties: Set<string> }> {
   const scopes = new Set(['org']);
   const people = new Set<string>();
+  // Who took part: the people, and the teams the event itself names (a ticket assigned to a
+  // team); not the teams people belong to.
+  const parties = new Set<string>();
   const contexts = [event.context];
   for (const [field, type] of REFERENCES.get(`${event.eventType}@${event.schemaVersion}`) ?? []) {
     const id = event.payload[field];
@@ -248,6 +254,7 @@ async function scopesOf(
   if (event.actorEmployeeId !== null) people.add(event.actorEmployeeId);
   for (const context of contexts) {
     if (context.type === 'employee') people.add(context.id);
+    if (context.type === 'team') parties.add(`team:${context.id}`);
     if (SCOPED.has(context.type)) scopes.add(`${context.type}:${context.id}`);
     if (
       ['project', 'ticket', 'quote', 'lead', 'opportunity', 'time_entry'].includes(context.type)
@@ -262,6 +269,7 @@ async function scopesOf(
   const memberships = await membershipsOf(state, sql);
   for (const person of people) {
     scopes.add(`employee:${person}`);
+    parties.add(`employee:${person}`);
     for (const m of memberships) {
       if (m.employee !== person || m.addedAt >= event.position || m.from > event.occurredAt) {
         continue;
@@ -270,7 +278,7 @@ async function scopesOf(
       if (!ended || (m.to as string) > event.occurredAt) scopes.add(`team:${m.team}`);
     }
   }
-  return { scopes, people };
+  return { scopes, parties };
 }
 
 /** `time_entry.submitted|actor|project:…|2026-11-20`: what a day's summary gathers. */
@@ -467,9 +475,8 @@ export const feedProjector = defineConsumer({
       },
       {
         name: INVOLVEMENT,
-        columns: `employee_id TEXT NOT NULL, context TEXT NOT NULL,
-          PRIMARY KEY (employee_id, context)`,
-        key: ['employee_id', 'context'],
+        columns: `party TEXT NOT NULL, context TEXT NOT NULL, PRIMARY KEY (party, context)`,
+        key: ['party', 'context'],
       },
       {
         name: ARCHIVED,

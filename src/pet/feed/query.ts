@@ -5,7 +5,8 @@
  * the viewer was shown).
  *
  * Who sees what (docs/feed.md): admins and executives see everything; managers see their
- * teams' items (teams they manage or lead) and what members see; everyone else sees items
+ * teams' items (teams they manage or lead: items about people while they were members, and
+ * about the work those teams were named in) and what everyone sees; everyone else sees items
  * they acted in or are named by, and items about the projects, tickets, quotes, leads and
  * opportunities they acted in or were named in. Commercial items (leads, opportunities,
  * quotes) only reach admin, executive, manager and sales.
@@ -120,17 +121,19 @@ class Conditions {
  * contexts they are involved with and, for a manager, their teams.
  */
 function visibleScopes(viewer: Viewer, where: Conditions): string {
-  const id = where.param(viewer.id);
   const own = where.param(`employee:${viewer.id}`);
   const parts = [
     `SELECT CAST(${own} AS TEXT) AS scope`,
-    `SELECT context AS scope FROM pet_rm_feed_involvement WHERE employee_id = ${id}`,
+    `SELECT context AS scope FROM pet_rm_feed_involvement WHERE party = ${own}`,
   ];
   if (viewer.role === 'manager') {
+    const id = where.param(viewer.id);
+    const teams = `SELECT 'team:' || id AS team FROM pet_teams WHERE manager_id = ${id}
+      UNION ALL SELECT 'team:' || team_id AS team FROM pet_team_memberships
+        WHERE employee_id = ${id} AND role = 'lead' AND left_at IS NULL`;
     parts.push(
-      `SELECT 'team:' || id AS scope FROM pet_teams WHERE manager_id = ${id}`,
-      `SELECT 'team:' || team_id AS scope FROM pet_team_memberships
-         WHERE employee_id = ${id} AND role = 'lead' AND left_at IS NULL`,
+      `SELECT team AS scope FROM (${teams}) managed`,
+      `SELECT context AS scope FROM pet_rm_feed_involvement WHERE party IN (${teams})`,
     );
   }
   return parts.join(' UNION ALL ');

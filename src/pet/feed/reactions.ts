@@ -127,7 +127,7 @@ export async function reactionsTo(
        FROM pet_feed_reactions r
       WHERE r.item_id = $1 AND r.kind <> 'withdrawal'
         AND NOT EXISTS (SELECT 1 FROM pet_feed_reactions w WHERE w.withdraws_id = r.id)
-      ORDER BY r.created_at, r.id`,
+      ORDER BY r.seq`,
     [itemId],
   );
   return rows.map((row) => ({

@@ -1,10 +1,12 @@
 -- 0006 feed reactions
 -- Comments, mentions and acknowledgements on feed items: rows of their own that reference the
 -- item (by the id of its first event, which no rebuild of the feed changes) and never change
--- it. Append-only: a withdrawn reaction is a new row naming the one it withdraws.
+-- it; `seq` keeps the order they were added in. Append-only: a withdrawn reaction is a new
+-- row naming the one it withdraws.
 
 CREATE TABLE pet_feed_reactions (
-  id TEXT PRIMARY KEY,
+  seq INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
   item_id TEXT NOT NULL REFERENCES domain_events (id),
   employee_id TEXT NOT NULL REFERENCES pet_employees (id),
   kind TEXT NOT NULL CHECK (kind IN ('comment', 'mention', 'acknowledgement', 'withdrawal')),
@@ -17,7 +19,7 @@ CREATE TABLE pet_feed_reactions (
   CHECK (kind <> 'comment' OR body IS NOT NULL),
   CHECK (kind NOT IN ('acknowledgement', 'withdrawal') OR body IS NULL)
 ) STRICT;
-CREATE INDEX pet_feed_reactions_item ON pet_feed_reactions (item_id, created_at);
+CREATE INDEX pet_feed_reactions_item ON pet_feed_reactions (item_id, seq);
 
 CREATE TRIGGER pet_feed_reactions_no_update BEFORE UPDATE ON pet_feed_reactions
   BEGIN SELECT RAISE(ABORT, 'PET_APPEND_ONLY: UPDATE on pet_feed_reactions is not allowed'); END;
