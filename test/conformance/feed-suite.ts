@@ -14,7 +14,7 @@ import type { CommandOptions } from '../../src/pet/command.js';
 import type { Pet } from '../../src/pet/pet.js';
 import { employeePrincipal } from '../../src/unit-of-work/principal.js';
 import type { DatabaseFactory } from '../support/databases.js';
-import { after, asAdmin, T0, usePetWorld, type World } from '../pet/world.js';
+import { after, asAdmin, usePetWorld, type World } from '../pet/world.js';
 
 const as = (employeeId: string, at: string): CommandOptions => ({
   principal: employeePrincipal(employeeId),

@@ -128,6 +128,29 @@ export function readingConformance(harness: Harness): void {
     it('reports the head position', async () => {
       expect(await store.headPosition()).toBe(all[3]?.position);
     });
+
+    it('runs read-only SQL with placeholders, and refuses SQL that writes', async () => {
+      const rows = await store.query<{ n: number | string }>(
+        'SELECT count(*) AS n FROM domain_events WHERE context_id = $1',
+        ['T-1042'],
+      );
+      expect(Number(rows[0]?.n)).toBe(2);
+      await store.transaction((tx) => tx.sql.execute('CREATE TABLE scratch_rows (n INTEGER)'));
+      for (const statement of [
+        'INSERT INTO scratch_rows (n) VALUES (1)',
+        'WITH x AS (SELECT 1) DELETE FROM scratch_rows',
+        '  update scratch_rows SET n = 2',
+        'BEGIN',
+      ]) {
+        await expect(store.query(statement)).rejects.toMatchObject({
+          code: 'PET_UNIT_OF_WORK_INVALID',
+        });
+      }
+      const [left] = await store.query<{ n: number | string }>(
+        'SELECT count(*) AS n FROM scratch_rows',
+      );
+      expect(Number(left?.n)).toBe(0);
+    });
   });
 
   describe('ordering under concurrency', () => {

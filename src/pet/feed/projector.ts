@@ -317,7 +317,7 @@ async function summary(
   }
   const minutes = members.reduce((sum, m) => sum + (m.minutes ?? 0), 0);
   return {
-    headline: `${actor} logged ${entries} on ${await names.workTarget(event.payload as { project_id?: string; ticket_id?: string })}, ${duration(minutes)} in all`,
+    headline: `${actor} logged ${entries} on ${await names.workTarget(event.payload)}, ${duration(minutes)} in all`,
     detail: lines.map((m) => m.line).join('\n'),
   };
 }

@@ -115,10 +115,11 @@ const quoted = (text: string): string => `“${text}”`;
 const status = (from: string, to: string): string => `${code(from)} → ${code(to)}`;
 
 export const RENDERERS: Renderers = {
-  'customer.created@1': async ({ payload }, _names, actor) => ({
-    headline: `${actor} added customer ${payload.name}`,
-    detail: join(payload.legal_name && `Legal name ${payload.legal_name}`),
-  }),
+  'customer.created@1': ({ payload }, _names, actor) =>
+    Promise.resolve({
+      headline: `${actor} added customer ${payload.name}`,
+      detail: join(payload.legal_name && `Legal name ${payload.legal_name}`),
+    }),
   'customer.archived@1': async ({ context }, names, actor) => ({
     headline: `${actor} archived customer ${await names.customer(context.id)}`,
     detail: '',

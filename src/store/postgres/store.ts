@@ -183,7 +183,7 @@ class PostgresEventStore implements EventStore {
     return this.#open(() => backlog(this.#pool, after));
   }
 
-  query<Row extends Record<string, unknown>>(
+  async query<Row extends Record<string, unknown>>(
     text: string,
     params: readonly SqlValue[] = [],
   ): Promise<Row[]> {

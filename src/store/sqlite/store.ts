@@ -272,7 +272,7 @@ class SqliteEventStore implements EventStore {
     return this.#read(() => headPosition(this.#reader));
   }
 
-  query<Row extends Record<string, unknown>>(
+  async query<Row extends Record<string, unknown>>(
     text: string,
     params: readonly SqlValue[] = [],
   ): Promise<Row[]> {
