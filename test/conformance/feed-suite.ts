@@ -120,6 +120,16 @@ async function secondHalf(pet: Pet): Promise<void> {
   await pet.teams.removeMember(asAdmin(D2), { teamId: 'T-ops', employeeId: 'E-dave' });
   await daveOnApollo('TE-d2', after(60, D2));
   await pet.customers.archive(asAdmin(after(120, D2)), { id: 'C-globex' });
+  // Ten days on: a first page for a restricted viewer finds little in its last week.
+  const D10 = after(10 * 24 * 60);
+  await pet.timeEntries.submit(as('E-sam', D10), {
+    id: 'TE-s9',
+    startedAt: after(-60, D10),
+    endedAt: D10,
+    minutes: 60,
+    billable: false,
+    workType: 'internal',
+  });
 }
 
 async function firm(w: World): Promise<void> {
@@ -185,6 +195,7 @@ const EVERYTHING = [
   'time_entry.submitted TE-d1',
   'team.member_removed T-ops',
   'time_entry.submitted TE-d2',
+  'time_entry.submitted TE-s9',
 ].sort();
 
 const GLOBEX = [
@@ -221,6 +232,7 @@ export function feedConformance(factory: DatabaseFactory): void {
           'ticket.escalated T-1',
           'time_entry.submitted TE-s1',
           'ticket.resolved T-1',
+          'time_entry.submitted TE-s9',
         ].sort(),
       );
       // Her deals, the project they made, and the time logged on it; not sam's lead.
@@ -265,6 +277,7 @@ export function feedConformance(factory: DatabaseFactory): void {
           'ticket.resolved T-1',
           'time_entry.submitted TE-d1',
           'team.member_removed T-ops',
+          'time_entry.submitted TE-s9',
         ].sort(),
       );
       // Archived Globex comes back on request, with the ticket her team was given.
@@ -374,7 +387,7 @@ export function feedConformance(factory: DatabaseFactory): void {
       ]);
       expect(summary.occurredAt).toBe(after(100));
       const submitted = (await w.store.readLog({ limit: 1000 })).filter(
-        (e) => e.eventType === 'time_entry.submitted' && e.context.id.startsWith('TE-s'),
+        (e) => e.eventType === 'time_entry.submitted' && /^TE-s[123]$/.test(e.context.id),
       );
       expect(summary.eventIds).toEqual(submitted.map((e) => e.id));
       expect(summary.id).toBe(submitted[0]?.id);
@@ -435,6 +448,7 @@ export function feedConformance(factory: DatabaseFactory): void {
       expect(await filtered({ since: D2 })).toEqual([
         'team.member_removed T-ops',
         'time_entry.submitted TE-d2',
+        'time_entry.submitted TE-s9',
       ]);
       expect(await filtered({ since: after(100), until: after(115) })).toEqual(
         ['time_entry.submitted TE-s1', 'ticket.resolved T-1'].sort(),

@@ -92,6 +92,23 @@ export interface FeedRunState {
   readonly names: NameBook;
   memberships: Membership[] | undefined;
   readonly groups: Map<string, Group>;
+  /**
+   * Rows this run wrote that later events would only write again (a summary's scopes, who
+   * is involved where), by the position of the event that wrote them.
+   */
+  readonly written: Map<string, bigint>;
+}
+
+/**
+ * Whether the row `key` is to be written for the event at `position`: not if an earlier
+ * event of this run wrote it. A batch handled again (after a failed write rolled it back)
+ * writes it again, since its events are not earlier than themselves.
+ */
+function firstWrite(state: FeedRunState, key: string, position: bigint): boolean {
+  const by = state.written.get(key);
+  if (by !== undefined && by < position) return false;
+  state.written.set(key, position);
+  return true;
 }
 
 const ITEMS = 'pet_rm_feed_items';
@@ -219,11 +236,18 @@ async function project(event: FeedEvent, context: HandlerContext<FeedRunState>):
     single.detail,
     typeof event.payload.minutes === 'number' ? event.payload.minutes : null,
   ]);
-  for (const scope of scopes) defer(INSERT_SCOPE, [scope, item.id, item.occurredAt]);
+  for (const scope of scopes) {
+    if (groupKey === null || firstWrite(state, `${item.id} ${scope}`, event.position)) {
+      defer(INSERT_SCOPE, [scope, item.id, item.occurredAt]);
+    }
+  }
   if (moved) defer(MOVE_SCOPES, [item.id, item.occurredAt]);
   for (const party of parties) {
     for (const scope of scopes) {
-      if (WORK_CONTEXTS.has(scope.slice(0, scope.indexOf(':')))) {
+      if (
+        WORK_CONTEXTS.has(scope.slice(0, scope.indexOf(':'))) &&
+        firstWrite(state, `${party} ${scope}`, event.position)
+      ) {
         defer(INSERT_INVOLVEMENT, [party, scope]);
       }
     }
@@ -439,6 +463,7 @@ export const feedProjector = defineConsumer({
     names: new NameBook(),
     memberships: undefined,
     groups: new Map(),
+    written: new Map(),
   }),
   // One handler for every version the renderers know (the renderer table is checked by the
   // compiler against the contracts).

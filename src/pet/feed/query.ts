@@ -173,15 +173,91 @@ export async function queryFeed(store: EventStore, query: FeedQuery): Promise<Fe
   const requested = scope === 'me' ? `employee:${viewer.id}` : scope;
   const restricted = !ALL_SEEING.has(viewer.role);
 
-  const where = new Conditions();
   // Drive from the requested scope, or (for a restricted viewer asking broadly) from what the
   // viewer may see, whichever is the smaller set to walk.
-  const driveFromVisible = restricted && !NARROW.test(requested);
-  const from = driveFromVisible
-    ? `(SELECT DISTINCT v.item_id, v.occurred_at FROM pet_rm_feed_scopes v
-         WHERE v.scope IN (${visibleScopes(viewer, where)})) s`
-    : 'pet_rm_feed_scopes s';
-  if (driveFromVisible) {
+  const plan: Plan = {
+    viewer,
+    requested,
+    query,
+    cursor,
+    limit,
+    driveFromVisible: restricted && !NARROW.test(requested),
+  };
+  let rows: ItemRow[] | undefined;
+  if (plan.driveFromVisible) {
+    // What a viewer may see is walked whole: first only its last week before the page (the
+    // newest items are what a first page shows), all of it only if that is not a page full.
+    const anchor = cursor?.occurredAt ?? query.until ?? (await newestItem(store));
+    const horizon =
+      anchor === undefined ? undefined : new Date(Date.parse(anchor) - WINDOW_MS).toISOString();
+    if (horizon !== undefined && (query.since === undefined || instant(query.since) < horizon)) {
+      rows = await store.query<ItemRow>(...pageSql(plan, horizon));
+      if (rows.length <= limit) rows = undefined;
+    }
+  }
+  rows ??= await store.query<ItemRow>(...pageSql(plan));
+  const page = rows.slice(0, limit);
+  const events = await eventsOf(
+    store,
+    page.map((row) => row.item_id),
+  );
+  const last = page.at(-1);
+  return {
+    items: page.map((row) => ({
+      id: row.item_id,
+      occurredAt: row.occurred_at,
+      eventType: row.event_type,
+      schemaVersion: Number(row.schema_version),
+      severity: row.severity,
+      actorId: row.actor_id,
+      context: { type: row.context_type, id: row.context_id },
+      headline: row.headline,
+      detail: row.detail,
+      eventIds: events.get(row.item_id) ?? [],
+    })),
+    nextCursor:
+      rows.length > limit && last !== undefined
+        ? encodeCursor({ occurredAt: last.occurred_at, itemId: last.item_id })
+        : null,
+  };
+}
+
+/** A restricted viewer's first try looks this far back from the page's start. */
+const WINDOW_MS = 7 * 24 * 3_600_000;
+
+interface Plan {
+  readonly viewer: Viewer;
+  readonly requested: string;
+  readonly query: FeedQuery;
+  readonly cursor: Cursor | undefined;
+  readonly limit: number;
+  readonly driveFromVisible: boolean;
+}
+
+/** The newest item's occurred_at, if the feed has any. */
+async function newestItem(store: EventStore): Promise<string | undefined> {
+  const [row] = await store.query<{ newest: string | null }>(
+    `SELECT max(occurred_at) AS newest FROM pet_rm_feed_scopes WHERE scope = 'org'`,
+  );
+  return row?.newest ?? undefined;
+}
+
+/** The SQL of a page (one row more than the limit, to know whether more follow). */
+function pageSql(plan: Plan, horizon?: string): [string, SqlValue[]] {
+  const { viewer, requested, query, cursor, limit } = plan;
+  const where = new Conditions();
+  let from = 'pet_rm_feed_scopes s';
+  if (plan.driveFromVisible) {
+    const visible = visibleScopes(viewer, where);
+    const inner = [`v.scope IN (${visible})`];
+    const bound = (text: string, value: string) =>
+      inner.push(text.replace('?', where.param(value)));
+    if (horizon !== undefined) bound('v.occurred_at >= ?', horizon);
+    if (query.since !== undefined) bound('v.occurred_at >= ?', instant(query.since));
+    if (query.until !== undefined) bound('v.occurred_at < ?', instant(query.until));
+    if (cursor !== undefined) bound('v.occurred_at <= ?', cursor.occurredAt);
+    from = `(SELECT DISTINCT v.item_id, v.occurred_at FROM pet_rm_feed_scopes v
+       WHERE ${inner.join(' AND ')}) s`;
     if (requested !== 'org') {
       where.add(
         'EXISTS (SELECT 1 FROM pet_rm_feed_scopes r WHERE r.item_id = s.item_id AND r.scope = ?)',
@@ -190,7 +266,7 @@ export async function queryFeed(store: EventStore, query: FeedQuery): Promise<Fe
     }
   } else {
     where.add('s.scope = ?', requested);
-    if (restricted) {
+    if (!ALL_SEEING.has(viewer.role)) {
       const visible = visibleScopes(viewer, where);
       where.add(
         `EXISTS (SELECT 1 FROM pet_rm_feed_scopes v WHERE v.item_id = s.item_id AND v.scope IN (${visible}))`,
@@ -222,7 +298,7 @@ export async function queryFeed(store: EventStore, query: FeedQuery): Promise<Fe
       cursor.itemId,
     );
   }
-  const rows = await store.query<ItemRow>(
+  return [
     `SELECT i.item_id, i.occurred_at, i.event_type, i.schema_version, i.severity, i.actor_id,
         i.context_type, i.context_id, i.headline, i.detail
        FROM ${from} JOIN pet_rm_feed_items i ON i.item_id = s.item_id
@@ -230,31 +306,7 @@ export async function queryFeed(store: EventStore, query: FeedQuery): Promise<Fe
       ORDER BY s.occurred_at DESC, s.item_id DESC
       LIMIT ${limit + 1}`,
     where.params,
-  );
-  const page = rows.slice(0, limit);
-  const events = await eventsOf(
-    store,
-    page.map((row) => row.item_id),
-  );
-  const last = page.at(-1);
-  return {
-    items: page.map((row) => ({
-      id: row.item_id,
-      occurredAt: row.occurred_at,
-      eventType: row.event_type,
-      schemaVersion: Number(row.schema_version),
-      severity: row.severity,
-      actorId: row.actor_id,
-      context: { type: row.context_type, id: row.context_id },
-      headline: row.headline,
-      detail: row.detail,
-      eventIds: events.get(row.item_id) ?? [],
-    })),
-    nextCursor:
-      rows.length > limit && last !== undefined
-        ? encodeCursor({ occurredAt: last.occurred_at, itemId: last.item_id })
-        : null,
-  };
+  ];
 }
 
 interface ItemRow extends Record<string, unknown> {
