@@ -88,8 +88,8 @@ export interface RebuildResult extends CatchUpResult {
 }
 
 /**
- * Clears a projection's read model and checkpoint in one transaction and replays the whole
- * log into it. Holds the consumer's lease meanwhile: a runner elsewhere makes it refuse with
+ * Drops and creates again a projection's read model (as it is declared now), resets its
+ * checkpoint in one transaction, and replays the whole log into it. Holds the consumer's lease meanwhile: a runner elsewhere makes it refuse with
  * PET_CONSUMER_BUSY.
  */
 export async function rebuildConsumer(
@@ -101,8 +101,10 @@ export async function rebuildConsumer(
   return withLease(store, consumer, async () => {
     const from = await store.readCheckpoint(consumer.name);
     await store.transaction(async (tx) => {
+      // Dropped and created again: a rebuild also brings the tables to their declaration.
+      for (const table of readModel.tables)
+        await tx.sql.execute(`DROP TABLE IF EXISTS ${table.name}`);
       await createReadModel(tx, readModel);
-      for (const table of readModel.tables) await tx.sql.execute(`DELETE FROM ${table.name}`);
       if (
         from !== 0n &&
         !(await internals(tx).saveCheckpoint(consumer.name, from, 0n as Position))

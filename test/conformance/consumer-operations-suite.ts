@@ -89,6 +89,38 @@ export function consumerOperationsConformance(factory: DatabaseFactory): void {
       expect(rows.map((r) => [Number(r.minutes), Number(r.billable_minutes)])).toEqual([[45, 0]]);
     });
 
+    it('rebuilds tables of an older declaration as they are declared now, with their indexes', async () => {
+      const w = world();
+      await firm(w);
+      // The table as an earlier release declared it: another column, no index.
+      await w.store.transaction((tx) =>
+        tx.sql.execute(
+          'CREATE TABLE pet_rm_time_by_employee (employee_id TEXT NOT NULL, day TEXT NOT NULL, hours INTEGER, PRIMARY KEY (employee_id, day))',
+        ),
+      );
+      const declared = {
+        ...timeByEmployee,
+        readModel: {
+          tables: (timeByEmployee.readModel ?? never()).tables.map((t) => ({
+            ...t,
+            indexes: [['day', 'minutes DESC']],
+          })),
+        },
+      };
+      const rebuilt = await rebuildConsumer(w.store, declared);
+      expect(rebuilt.digest).toBe(await liveDigest(w.store));
+      const [row] = await w.store.query('SELECT * FROM pet_rm_time_by_employee LIMIT 1');
+      expect(Object.keys(row ?? {}).sort()).toEqual(
+        ['billable_minutes', 'day', 'employee_id', 'entries', 'minutes'].sort(),
+      );
+      const indexes = await w.store.query<{ name: string }>(
+        w.db.store.dialect === 'sqlite'
+          ? "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'pet_rm_time_by_employee' AND sql IS NOT NULL"
+          : "SELECT indexname AS name FROM pg_indexes WHERE tablename = 'pet_rm_time_by_employee' AND schemaname = current_schema() AND indexname NOT LIKE '%pkey'",
+      );
+      expect(indexes.map((i) => i.name)).toEqual(['pet_rm_time_by_employee_i1']);
+    });
+
     it('verifies a read model against a replay, and reports the first difference', async () => {
       const w = world();
       await firm(w);

@@ -128,7 +128,7 @@ const UPSERT_ITEM = `INSERT INTO ${ITEMS} (item_id, group_key, occurred_at, last
 const INSERT_ITEM_EVENT = `INSERT INTO ${ITEM_EVENTS} (item_id, event_id, position, occurred_at,
     line, minutes) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (item_id, event_id) DO NOTHING`;
 const INSERT_SCOPE = `INSERT INTO ${SCOPES} (scope, item_id, occurred_at) VALUES ($1, $2, $3)
-  ON CONFLICT (scope, item_id) DO NOTHING`;
+  ON CONFLICT (item_id, scope) DO NOTHING`;
 const MOVE_SCOPES = `UPDATE ${SCOPES} SET occurred_at = $2 WHERE item_id = $1`;
 const INSERT_INVOLVEMENT = `INSERT INTO ${INVOLVEMENT} (party, context) VALUES ($1, $2)
   ON CONFLICT (party, context) DO NOTHING`;
@@ -486,17 +486,13 @@ export const feedProjector = defineConsumer({
         columns: `item_id TEXT NOT NULL, event_id TEXT NOT NULL, position BIGINT NOT NULL,
           occurred_at TEXT NOT NULL, line TEXT NOT NULL, minutes INTEGER, PRIMARY KEY (item_id, event_id)`,
         key: ['item_id', 'event_id'],
-        indexes: [['event_id']],
       },
       {
         name: SCOPES,
         columns: `scope TEXT NOT NULL, item_id TEXT NOT NULL, occurred_at TEXT NOT NULL,
-          PRIMARY KEY (scope, item_id)`,
-        key: ['scope', 'item_id'],
-        indexes: [
-          ['scope', 'occurred_at', 'item_id'],
-          ['item_id', 'scope'],
-        ],
+          PRIMARY KEY (item_id, scope)`,
+        key: ['item_id', 'scope'],
+        indexes: [['scope', 'occurred_at', 'item_id']],
       },
       {
         name: INVOLVEMENT,

@@ -73,8 +73,8 @@ const SCOPE =
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 const ALL_SEEING = new Set(['admin', 'executive']);
 const COMMERCIAL_ROLES = new Set(['admin', 'executive', 'manager', 'sales']);
-/** Scopes small enough to walk, checking each item's visibility. */
-const NARROW = /^(project|ticket|quote|lead|opportunity|employee):/;
+/** Scopes small enough to walk newest first, checking each item's visibility (the organisation and teams are not). */
+const NARROW = /^(customer|project|ticket|quote|lead|opportunity|employee):/;
 
 /** Who the viewer is, for visibility. */
 export interface Viewer {
