@@ -114,6 +114,10 @@ export async function rebuildConsumer(
       await internals(tx).saveConsumerStatus(status(consumer, 'rebuilding'));
     });
     const result = await catchUp(store, consumer, options);
+    // Fresh statistics, so the planner knows the rebuilt tables' sizes at once.
+    await store.transaction(async (tx) => {
+      for (const table of readModel.tables) await tx.sql.execute(`ANALYZE ${table.name}`);
+    });
     const digest = digestRows(await store.transaction((tx) => readModelRows(tx.sql, readModel)));
     await store.transaction((tx) => internals(tx).saveConsumerStatus(status(consumer, 'stopped')));
     return { ...result, digest };

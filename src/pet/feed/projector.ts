@@ -127,8 +127,8 @@ const UPSERT_ITEM = `INSERT INTO ${ITEMS} (item_id, group_key, occurred_at, last
     detail = excluded.detail, event_count = excluded.event_count`;
 const INSERT_ITEM_EVENT = `INSERT INTO ${ITEM_EVENTS} (item_id, event_id, position, occurred_at,
     line, minutes) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (item_id, event_id) DO NOTHING`;
-const INSERT_SCOPE = `INSERT INTO ${SCOPES} (scope, item_id, occurred_at) VALUES ($1, $2, $3)
-  ON CONFLICT (item_id, scope) DO NOTHING`;
+const INSERT_SCOPE = `INSERT INTO ${SCOPES} (scope, item_id, occurred_at, commercial)
+  VALUES ($1, $2, $3, $4) ON CONFLICT (item_id, scope) DO NOTHING`;
 const MOVE_SCOPES = `UPDATE ${SCOPES} SET occurred_at = $2 WHERE item_id = $1`;
 const INSERT_INVOLVEMENT = `INSERT INTO ${INVOLVEMENT} (party, context) VALUES ($1, $2)
   ON CONFLICT (party, context) DO NOTHING`;
@@ -212,6 +212,7 @@ async function project(event: FeedEvent, context: HandlerContext<FeedRunState>):
     if (members.length > 1) text = await summary(event, members, names, actor);
   }
 
+  const commercial = isCommercial(event.eventType) ? 1 : 0;
   defer(UPSERT_ITEM, [
     item.id,
     groupKey,
@@ -220,7 +221,7 @@ async function project(event: FeedEvent, context: HandlerContext<FeedRunState>):
     event.eventType,
     event.schemaVersion,
     severityOf(event.eventType),
-    isCommercial(event.eventType) ? 1 : 0,
+    commercial,
     event.actorEmployeeId,
     event.context.type,
     event.context.id,
@@ -238,7 +239,7 @@ async function project(event: FeedEvent, context: HandlerContext<FeedRunState>):
   ]);
   for (const scope of scopes) {
     if (groupKey === null || firstWrite(state, `${item.id} ${scope}`, event.position)) {
-      defer(INSERT_SCOPE, [scope, item.id, item.occurredAt]);
+      defer(INSERT_SCOPE, [scope, item.id, item.occurredAt, commercial]);
     }
   }
   if (moved) defer(MOVE_SCOPES, [item.id, item.occurredAt]);
@@ -489,8 +490,9 @@ export const feedProjector = defineConsumer({
       },
       {
         name: SCOPES,
+        // `commercial` repeats the item's, so a restricted viewer's page is found among scopes.
         columns: `scope TEXT NOT NULL, item_id TEXT NOT NULL, occurred_at TEXT NOT NULL,
-          PRIMARY KEY (item_id, scope)`,
+          commercial INTEGER NOT NULL, PRIMARY KEY (item_id, scope)`,
         key: ['item_id', 'scope'],
         indexes: [['scope', 'occurred_at', 'item_id']],
       },

@@ -117,26 +117,35 @@ class Conditions {
 }
 
 /**
- * The scopes whose items a restricted viewer sees, as a subquery: the viewer's own, the work
- * contexts they are involved with and, for a manager, their teams.
+ * The scopes whose items a restricted viewer sees: the viewer's own, the work contexts they
+ * are involved with and, for a manager, their teams and the work contexts those were named in.
+ * Read first and given to the page's SQL as a list, so both databases plan index lookups.
  */
-function visibleScopes(viewer: Viewer, where: Conditions): string {
-  const own = where.param(`employee:${viewer.id}`);
+async function visibleScopeList(store: EventStore, viewer: Viewer): Promise<string[]> {
+  const own = `employee:${viewer.id}`;
   const parts = [
-    `SELECT CAST(${own} AS TEXT) AS scope`,
-    `SELECT context AS scope FROM pet_rm_feed_involvement WHERE party = ${own}`,
+    'SELECT CAST($1 AS TEXT) AS scope',
+    'SELECT context AS scope FROM pet_rm_feed_involvement WHERE party = $1',
   ];
   if (viewer.role === 'manager') {
-    const id = where.param(viewer.id);
-    const teams = `SELECT 'team:' || id AS team FROM pet_teams WHERE manager_id = ${id}
+    const teams = `SELECT 'team:' || id AS team FROM pet_teams WHERE manager_id = $2
       UNION ALL SELECT 'team:' || team_id AS team FROM pet_team_memberships
-        WHERE employee_id = ${id} AND role = 'lead' AND left_at IS NULL`;
+        WHERE employee_id = $2 AND role = 'lead' AND left_at IS NULL`;
     parts.push(
       `SELECT team AS scope FROM (${teams}) managed`,
       `SELECT context AS scope FROM pet_rm_feed_involvement WHERE party IN (${teams})`,
     );
   }
-  return parts.join(' UNION ALL ');
+  const rows = await store.query<{ scope: string }>(
+    parts.join(' UNION '),
+    viewer.role === 'manager' ? [own, viewer.id] : [own],
+  );
+  return rows.map((row) => row.scope);
+}
+
+/** `$4, $5, $6`: the scopes as parameters of `where` (a plan the planner can estimate). */
+function inList(where: Conditions, values: readonly string[]): string {
+  return values.map((value) => where.param(value)).join(', ');
 }
 
 /** A page of the feed for a viewer. */
@@ -182,6 +191,7 @@ export async function queryFeed(store: EventStore, query: FeedQuery): Promise<Fe
     cursor,
     limit,
     driveFromVisible: restricted && !NARROW.test(requested),
+    visible: restricted ? await visibleScopeList(store, viewer) : [],
   };
   let rows: ItemRow[] | undefined;
   if (plan.driveFromVisible) {
@@ -232,6 +242,8 @@ interface Plan {
   readonly cursor: Cursor | undefined;
   readonly limit: number;
   readonly driveFromVisible: boolean;
+  /** What a restricted viewer may see (empty for those who see everything). */
+  readonly visible: readonly string[];
 }
 
 /** The newest item's occurred_at, if the feed has any. */
@@ -242,69 +254,72 @@ async function newestItem(store: EventStore): Promise<string | undefined> {
   return row?.newest ?? undefined;
 }
 
-/** The SQL of a page (one row more than the limit, to know whether more follow). */
+/**
+ * The SQL of a page (one row more than the limit, to know whether more follow): the page's
+ * item ids are found among the scope rows (every condition is checked there, most of them
+ * without reading an item), and only the page's items are read.
+ */
 function pageSql(plan: Plan, horizon?: string): [string, SqlValue[]] {
   const { viewer, requested, query, cursor, limit } = plan;
   const where = new Conditions();
-  let from = 'pet_rm_feed_scopes s';
   if (plan.driveFromVisible) {
-    const visible = visibleScopes(viewer, where);
-    const inner = [`v.scope IN (${visible})`];
-    const bound = (text: string, value: string) =>
-      inner.push(text.replace('?', where.param(value)));
-    if (horizon !== undefined) bound('v.occurred_at >= ?', horizon);
-    if (query.since !== undefined) bound('v.occurred_at >= ?', instant(query.since));
-    if (query.until !== undefined) bound('v.occurred_at < ?', instant(query.until));
-    if (cursor !== undefined) bound('v.occurred_at <= ?', cursor.occurredAt);
-    from = `(SELECT DISTINCT v.item_id, v.occurred_at FROM pet_rm_feed_scopes v
-       WHERE ${inner.join(' AND ')}) s`;
+    where.add(`v.scope IN (${inList(where, plan.visible)})`);
+    if (horizon !== undefined) where.add('v.occurred_at >= ?', horizon);
     if (requested !== 'org') {
       where.add(
-        'EXISTS (SELECT 1 FROM pet_rm_feed_scopes r WHERE r.item_id = s.item_id AND r.scope = ?)',
+        'EXISTS (SELECT 1 FROM pet_rm_feed_scopes r WHERE r.item_id = v.item_id AND r.scope = ?)',
         requested,
       );
     }
   } else {
-    where.add('s.scope = ?', requested);
+    where.add('v.scope = ?', requested);
     if (!ALL_SEEING.has(viewer.role)) {
-      const visible = visibleScopes(viewer, where);
+      const visible = inList(where, plan.visible);
       where.add(
-        `EXISTS (SELECT 1 FROM pet_rm_feed_scopes v WHERE v.item_id = s.item_id AND v.scope IN (${visible}))`,
+        `EXISTS (SELECT 1 FROM pet_rm_feed_scopes w WHERE w.item_id = v.item_id AND w.scope IN (${visible}))`,
       );
     }
   }
-  if (!COMMERCIAL_ROLES.has(viewer.role)) where.add('i.commercial = 0');
+  if (!COMMERCIAL_ROLES.has(viewer.role)) where.add('v.commercial = 0');
   if (!query.includeArchived) {
     where.add(`NOT EXISTS (SELECT 1 FROM pet_rm_feed_scopes a
-      JOIN pet_rm_feed_archived x ON x.context = a.scope WHERE a.item_id = s.item_id)`);
+      JOIN pet_rm_feed_archived x ON x.context = a.scope WHERE a.item_id = v.item_id)`);
   }
-  if (query.since !== undefined) where.add('s.occurred_at >= ?', instant(query.since));
-  if (query.until !== undefined) where.add('s.occurred_at < ?', instant(query.until));
-  if (query.eventTypes !== undefined && query.eventTypes.length > 0) {
+  if (query.since !== undefined) where.add('v.occurred_at >= ?', instant(query.since));
+  if (query.until !== undefined) where.add('v.occurred_at < ?', instant(query.until));
+  const itemFilters = new Conditions();
+  const filter = (column: string, values: readonly string[] | undefined) => {
+    if (values !== undefined && values.length > 0) {
+      itemFilters.parts.push(`f.${column} IN (${inList(where, values)})`);
+    }
+  };
+  filter('event_type', query.eventTypes);
+  filter('severity', query.severities);
+  filter('actor_id', query.actor === undefined ? undefined : [query.actor]);
+  if (itemFilters.parts.length > 0) {
     where.add(
-      `i.event_type IN (${query.eventTypes.map(() => '?').join(', ')})`,
-      ...query.eventTypes,
+      `EXISTS (SELECT 1 FROM pet_rm_feed_items f WHERE f.item_id = v.item_id AND ${itemFilters.parts.join(' AND ')})`,
     );
   }
-  if (query.severities !== undefined && query.severities.length > 0) {
-    where.add(`i.severity IN (${query.severities.map(() => '?').join(', ')})`, ...query.severities);
-  }
-  if (query.actor !== undefined) where.add('i.actor_id = ?', query.actor);
   if (cursor !== undefined) {
     where.add(
-      '(s.occurred_at < ? OR (s.occurred_at = ? AND s.item_id < ?))',
+      '(v.occurred_at < ? OR (v.occurred_at = ? AND v.item_id < ?))',
       cursor.occurredAt,
       cursor.occurredAt,
       cursor.itemId,
     );
   }
+  // Through what a viewer may see, an item can come by several scopes: once is enough.
+  const distinct = plan.driveFromVisible ? 'DISTINCT ' : '';
   return [
     `SELECT i.item_id, i.occurred_at, i.event_type, i.schema_version, i.severity, i.actor_id,
         i.context_type, i.context_id, i.headline, i.detail
-       FROM ${from} JOIN pet_rm_feed_items i ON i.item_id = s.item_id
-      WHERE ${where.parts.join(' AND ')}
-      ORDER BY s.occurred_at DESC, s.item_id DESC
-      LIMIT ${limit + 1}`,
+       FROM (SELECT ${distinct}v.item_id, v.occurred_at FROM pet_rm_feed_scopes v
+              WHERE ${where.parts.join(' AND ')}
+              ORDER BY v.occurred_at DESC, v.item_id DESC
+              LIMIT ${limit + 1}) s
+       JOIN pet_rm_feed_items i ON i.item_id = s.item_id
+      ORDER BY s.occurred_at DESC, s.item_id DESC`,
     where.params,
   ];
 }
@@ -349,7 +364,7 @@ export async function canSee(store: EventStore, viewer: Viewer, itemId: string):
   where.add('i.item_id = ?', itemId);
   if (!COMMERCIAL_ROLES.has(viewer.role)) where.add('i.commercial = 0');
   if (!ALL_SEEING.has(viewer.role)) {
-    const visible = visibleScopes(viewer, where);
+    const visible = inList(where, await visibleScopeList(store, viewer));
     where.add(
       `EXISTS (SELECT 1 FROM pet_rm_feed_scopes v WHERE v.item_id = i.item_id AND v.scope IN (${visible}))`,
     );
