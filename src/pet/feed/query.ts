@@ -73,8 +73,6 @@ const SCOPE =
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 const ALL_SEEING = new Set(['admin', 'executive']);
 const COMMERCIAL_ROLES = new Set(['admin', 'executive', 'manager', 'sales']);
-/** Scopes small enough to walk newest first, checking each item's visibility (the organisation and teams are not). */
-const NARROW = /^(customer|project|ticket|quote|lead|opportunity|employee):/;
 
 /** Who the viewer is, for visibility. */
 export interface Viewer {
@@ -182,27 +180,31 @@ export async function queryFeed(store: EventStore, query: FeedQuery): Promise<Fe
   const requested = scope === 'me' ? `employee:${viewer.id}` : scope;
   const restricted = !ALL_SEEING.has(viewer.role);
 
-  // Drive from the requested scope, or (for a restricted viewer asking broadly) from what the
-  // viewer may see, whichever is the smaller set to walk.
+  // Walk the requested scope newest first, keeping what the viewer may see; but a restricted
+  // viewer's view of the whole organisation is walked from what they may see, the smaller set.
   const plan: Plan = {
     viewer,
     requested,
     query,
     cursor,
     limit,
-    driveFromVisible: restricted && !NARROW.test(requested),
+    driveFromVisible: restricted && requested === 'org',
     visible: restricted ? await visibleScopeList(store, viewer) : [],
   };
   let rows: ItemRow[] | undefined;
   if (plan.driveFromVisible) {
-    // What a viewer may see is walked whole: first only its last week before the page (the
-    // newest items are what a first page shows), all of it only if that is not a page full.
+    // What a viewer may see is walked whole: first only the last week before the page (the
+    // newest items are what a page shows), then four times as far back, and so on; all of it
+    // only if those are not a page full.
     const anchor = cursor?.occurredAt ?? query.until ?? (await newestItem(store));
-    const horizon =
-      anchor === undefined ? undefined : new Date(Date.parse(anchor) - WINDOW_MS).toISOString();
-    if (horizon !== undefined && (query.since === undefined || instant(query.since) < horizon)) {
+    const since = query.since === undefined ? undefined : instant(query.since);
+    for (const window of WINDOWS_MS) {
+      if (anchor === undefined) break;
+      const horizon = new Date(Date.parse(anchor) - window).toISOString();
+      if (since !== undefined && since >= horizon) break;
       rows = await store.query<ItemRow>(...pageSql(plan, horizon));
-      if (rows.length <= limit) rows = undefined;
+      if (rows.length > limit) break;
+      rows = undefined;
     }
   }
   rows ??= await store.query<ItemRow>(...pageSql(plan));
@@ -232,8 +234,8 @@ export async function queryFeed(store: EventStore, query: FeedQuery): Promise<Fe
   };
 }
 
-/** A restricted viewer's first try looks this far back from the page's start. */
-const WINDOW_MS = 7 * 24 * 3_600_000;
+/** How far back from the page's start a restricted viewer's tries look, before all of it. */
+const WINDOWS_MS = [7, 28, 112].map((days) => days * 24 * 3_600_000);
 
 interface Plan {
   readonly viewer: Viewer;
@@ -265,12 +267,6 @@ function pageSql(plan: Plan, horizon?: string): [string, SqlValue[]] {
   if (plan.driveFromVisible) {
     where.add(`v.scope IN (${inList(where, plan.visible)})`);
     if (horizon !== undefined) where.add('v.occurred_at >= ?', horizon);
-    if (requested !== 'org') {
-      where.add(
-        'EXISTS (SELECT 1 FROM pet_rm_feed_scopes r WHERE r.item_id = v.item_id AND r.scope = ?)',
-        requested,
-      );
-    }
   } else {
     where.add('v.scope = ?', requested);
     if (!ALL_SEEING.has(viewer.role)) {
