@@ -502,3 +502,54 @@ export class FeedItemNotFoundError extends PetError {
     super(`No feed item ${itemId} for this viewer`);
   }
 }
+
+/** A KPI definition document breaks its schema or its rules: names where and what. */
+export class KpiDefinitionInvalidError extends PetError {
+  readonly code = 'PET_KPI_DEFINITION_INVALID';
+  constructor(
+    readonly pointer: string,
+    readonly problem: string,
+  ) {
+    super(`KPI definition invalid at ${pointer || '/'}: ${problem}`);
+  }
+}
+
+/**
+ * A KPI definition version is registered with other content: a definition never changes;
+ * a changed one is a new version.
+ */
+export class KpiDefinitionChangedError extends PetError {
+  readonly code = 'PET_KPI_DEFINITION_CHANGED';
+  constructor(
+    readonly key: string,
+    readonly version: number,
+    readonly registeredSha256: string,
+    readonly givenSha256: string,
+  ) {
+    super(
+      `KPI ${key} v${version} is registered with sha256 ${registeredSha256}, given ${givenSha256}: a changed definition is a new version`,
+    );
+  }
+}
+
+/** A KPI key (or key and version) that is not registered. */
+export class KpiUnknownError extends PetError {
+  readonly code = 'PET_KPI_UNKNOWN';
+  constructor(
+    readonly key: string,
+    readonly version?: number,
+  ) {
+    super(`No KPI ${key}${version === undefined ? '' : ` v${version}`} is registered`);
+  }
+}
+
+/** A KPI query is malformed (scope, window, instant): names the field and what is wrong. */
+export class KpiQueryInvalidError extends PetError {
+  readonly code = 'PET_KPI_QUERY_INVALID';
+  constructor(
+    readonly field: string,
+    readonly problem: string,
+  ) {
+    super(`KPI ${field} ${problem}`);
+  }
+}

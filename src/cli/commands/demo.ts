@@ -2,6 +2,7 @@ import { SingleBar, Presets } from 'cli-progress';
 import { CliUsageError } from '../../events/errors.js';
 import { buildDemoFirm, DEMO_END, type DemoFirmSummary } from '../../pet/demo/firm.js';
 import { PET_CONTRACTS } from '../../pet/catalogue.js';
+import { builtInDefinitions, registerDefinitions } from '../../pet/kpi/registry.js';
 import { createPet } from '../../pet/pet.js';
 import { syncContracts } from '../../registry/sync.js';
 import type { EventStore } from '../../store/event-store.js';
@@ -40,6 +41,7 @@ export async function demoCommand(
   }
   await store.migrate();
   await syncContracts(store, PET_CONTRACTS);
+  await registerDefinitions(store, builtInDefinitions());
   const built = await store.transaction((tx) =>
     tx.sql.query<{ n: number | string }>('SELECT count(*) AS n FROM pet_employees'),
   );

@@ -1,12 +1,14 @@
 import { PET_CONTRACTS } from '../../pet/catalogue.js';
+import { builtInDefinitions, registerDefinitions } from '../../pet/kpi/registry.js';
 import { syncContracts } from '../../registry/sync.js';
 import type { EventStore } from '../../store/event-store.js';
 import type { Output } from '../output.js';
 
 /**
- * `pet-events migrate`: applies pending migrations, then registers the event contracts the
- * code declares. Both are no-ops when there is nothing new; a contract whose registered
- * version changed stops it with PET_SCHEMA_VERSION_CHANGED.
+ * `pet-events migrate`: applies pending migrations, then registers the event contracts and
+ * the built-in KPI definitions the code declares. All are no-ops when there is nothing new;
+ * a contract or definition whose registered version changed stops it
+ * (PET_SCHEMA_VERSION_CHANGED, PET_KPI_DEFINITION_CHANGED).
  */
 export async function migrateCommand(
   store: EventStore,
@@ -15,8 +17,15 @@ export async function migrateCommand(
 ): Promise<void> {
   const result = await store.migrate();
   const contracts = await syncContracts(store, PET_CONTRACTS);
+  const kpis = await registerDefinitions(store, builtInDefinitions());
   if (json) {
-    output.out(JSON.stringify({ ...result, contracts }));
+    output.out(
+      JSON.stringify({
+        ...result,
+        contracts,
+        kpis: { registered: kpis.registered.map((d) => `${d.key} v${d.version}`) },
+      }),
+    );
     return;
   }
   if (result.applied.length === 0) {
@@ -26,4 +35,5 @@ export async function migrateCommand(
     output.out(`Applied migration ${String(migration.version).padStart(4, '0')} ${migration.name}`);
   }
   for (const label of contracts.registered) output.out(`Registered schema ${label}`);
+  for (const d of kpis.registered) output.out(`Registered KPI ${d.key} v${d.version}`);
 }

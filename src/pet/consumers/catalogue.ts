@@ -3,6 +3,7 @@
  */
 import type { Consumer } from '../../consumers/consumer.js';
 import { feedProjector } from '../feed/projector.js';
+import { kpiProjector } from '../kpi/projector.js';
 import { timeByEmployee } from './time-by-employee.js';
 
-export const PET_CONSUMERS: readonly Consumer[] = [timeByEmployee, feedProjector];
+export const PET_CONSUMERS: readonly Consumer[] = [timeByEmployee, feedProjector, kpiProjector];

@@ -1,0 +1,380 @@
+/**
+ * The KPI projector (consumer `pet.kpi`): every registered version of every KPI definition,
+ * computed from the events alone. Each event a definition reads adds a contribution (its
+ * value, in every scope it counts for) and is summed into day buckets; values for any window
+ * are read from those (src/pet/kpi/query.ts). Replaying the log from scratch (rebuild,
+ * verify) gives the same rows as following it.
+ *
+ * What the metrics need beyond one event is learned from earlier events and stamped with
+ * their positions: the customer and project of tickets, projects, quotes, opportunities and
+ * leads (from their creation events); team memberships (from team events, taken at each
+ * event's occurred_at); the first start of a duration; whether a context had an earlier
+ * event of a kind (`unless_earlier`).
+ */
+import {
+  defineConsumer,
+  type HandledEvent,
+  type HandlerContext,
+} from '../../consumers/consumer.js';
+import type { Position } from '../../events/types.js';
+import type { SqlAccess } from '../../store/sql-access.js';
+import { FEED_CONTRACTS, RENDERERS } from '../feed/render.js';
+import { sourcesOf, type EventSource, type KpiDefinition, type Part } from './definition.js';
+
+export const KPI_CONSUMER_NAME = 'pet.kpi';
+
+type KpiEvent = HandledEvent<Record<string, unknown>>;
+
+interface Links {
+  readonly customer?: string;
+  readonly project?: string;
+}
+
+interface Membership {
+  readonly team: string;
+  readonly employee: string;
+  readonly from: string;
+  readonly addedAt: bigint;
+  to: string | null;
+  removedAt: bigint | null;
+}
+
+interface Mark {
+  readonly at: string;
+  readonly position: bigint;
+}
+
+/** What one run remembers; facts at or before `from` are read back from the read model. */
+export interface KpiRunState {
+  readonly from: bigint;
+  loaded: boolean;
+  definitions: KpiDefinition[];
+  readonly links: Map<string, Links>;
+  memberships: Membership[];
+  readonly marks: Map<string, Mark>;
+}
+
+const BUCKETS = 'pet_rm_kpi_buckets';
+const CONTRIBUTIONS = 'pet_rm_kpi_contributions';
+const LINKS = 'pet_rm_kpi_links';
+const MEMBERSHIPS = 'pet_rm_kpi_memberships';
+const MARKS = 'pet_rm_kpi_marks';
+
+const ADD_TO_BUCKET = `INSERT INTO ${BUCKETS}
+    (kpi_key, version, part, scope, grp, day, n, total, low, high)
+  VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7, $7)
+  ON CONFLICT (kpi_key, version, part, scope, grp, day) DO UPDATE SET
+    n = ${BUCKETS}.n + 1, total = ${BUCKETS}.total + excluded.total,
+    low = CASE WHEN excluded.low < ${BUCKETS}.low THEN excluded.low ELSE ${BUCKETS}.low END,
+    high = CASE WHEN excluded.high > ${BUCKETS}.high THEN excluded.high ELSE ${BUCKETS}.high END`;
+const ADD_CONTRIBUTION = `INSERT INTO ${CONTRIBUTIONS}
+    (kpi_key, version, part, scope, grp, event_id, occurred_at, value)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`;
+const SET_LINKS = `INSERT INTO ${LINKS} (context, customer_id, project_id) VALUES ($1, $2, $3)
+  ON CONFLICT (context) DO NOTHING`;
+const SET_MARK = `INSERT INTO ${MARKS} (mark, at, position) VALUES ($1, $2, $3)
+  ON CONFLICT (mark) DO NOTHING`;
+const ADD_MEMBERSHIP = `INSERT INTO ${MEMBERSHIPS} (team_id, employee_id, added_position, from_at,
+    to_at, removed_position) VALUES ($1, $2, $3, $4, NULL, NULL)
+  ON CONFLICT (team_id, employee_id, added_position) DO NOTHING`;
+const CLOSE_MEMBERSHIP = `UPDATE ${MEMBERSHIPS} SET to_at = $4, removed_position = $5
+  WHERE team_id = $1 AND employee_id = $2 AND added_position = $3`;
+
+/** Context types whose creation event names their customer (and project). */
+const CREATIONS: Readonly<Record<string, string>> = {
+  'ticket.created': 'ticket',
+  'project.created': 'project',
+  'quote.created': 'quote',
+  'opportunity.created': 'opportunity',
+  'lead.created': 'lead',
+};
+
+async function load(state: KpiRunState, sql: SqlAccess): Promise<void> {
+  if (state.loaded) return;
+  state.loaded = true;
+  const rows = await sql.query<{ document: unknown }>(
+    'SELECT document FROM pet_kpi_definitions ORDER BY kpi_key, version',
+  );
+  state.definitions = rows.map(
+    (row) =>
+      (typeof row.document === 'string' ? JSON.parse(row.document) : row.document) as KpiDefinition,
+  );
+  if (state.from === 0n) return;
+  for (const row of await sql.query<{
+    context: string;
+    customer_id: string | null;
+    project_id: string | null;
+  }>(`SELECT context, customer_id, project_id FROM ${LINKS}`)) {
+    state.links.set(row.context, {
+      ...(row.customer_id === null ? {} : { customer: row.customer_id }),
+      ...(row.project_id === null ? {} : { project: row.project_id }),
+    });
+  }
+  for (const row of await sql.query<{ mark: string; at: string; position: string | number }>(
+    `SELECT mark, at, position FROM ${MARKS}`,
+  )) {
+    state.marks.set(row.mark, { at: row.at, position: BigInt(row.position) });
+  }
+  for (const row of await sql.query<{
+    team_id: string;
+    employee_id: string;
+    added_position: string | number;
+    from_at: string;
+    to_at: string | null;
+    removed_position: string | number | null;
+  }>(`SELECT * FROM ${MEMBERSHIPS}`)) {
+    state.memberships.push({
+      team: row.team_id,
+      employee: row.employee_id,
+      addedAt: BigInt(row.added_position),
+      from: row.from_at,
+      to: row.to_at,
+      removedAt: row.removed_position === null ? null : BigInt(row.removed_position),
+    });
+  }
+}
+
+/** A mark known before this event (a replayed batch does not see its own later marks). */
+function markBefore(state: KpiRunState, mark: string, position: bigint): Mark | undefined {
+  const found = state.marks.get(mark);
+  return found !== undefined && found.position < position ? found : undefined;
+}
+
+/** Sets a mark unless an earlier event set it; true if this event set it. */
+function setMark(
+  state: KpiRunState,
+  defer: HandlerContext['defer'],
+  mark: string,
+  event: KpiEvent,
+): boolean {
+  if (markBefore(state, mark, event.position) !== undefined) return false;
+  state.marks.set(mark, { at: event.occurredAt, position: event.position });
+  defer(SET_MARK, [mark, event.occurredAt, event.position]);
+  return true;
+}
+
+function matches(
+  source: { type: string; versions: readonly number[]; where?: Readonly<Record<string, unknown>> },
+  event: KpiEvent,
+): boolean {
+  if (source.type !== event.eventType || !source.versions.includes(event.schemaVersion)) {
+    return false;
+  }
+  for (const [field, expected] of Object.entries(source.where ?? {})) {
+    const actual = event.payload[field];
+    const allowed = Array.isArray(expected) ? expected : [expected];
+    if (!allowed.includes(actual)) return false;
+  }
+  return true;
+}
+
+function valueOf(source: EventSource, event: KpiEvent): number | undefined {
+  if (source.value === undefined) return 1;
+  const value = event.payload[source.value];
+  if (typeof value !== 'number') return undefined;
+  const minus = source.minus === undefined ? 0 : event.payload[source.minus];
+  return typeof minus === 'number' ? value - minus : undefined;
+}
+
+const text = (value: unknown): string | undefined =>
+  typeof value === 'string' ? value : undefined;
+
+/** The scopes an event counts in for a definition. */
+function scopesFor(definition: KpiDefinition, event: KpiEvent, state: KpiRunState): string[] {
+  const { payload, context } = event;
+  const own = state.links.get(`${context.type}:${context.id}`) ?? {};
+  const viaTicket = state.links.get(`ticket:${text(payload.ticket_id) ?? ''}`) ?? {};
+  const viaProject = state.links.get(`project:${text(payload.project_id) ?? ''}`) ?? {};
+  const customer =
+    text(payload.customer_id) ?? own.customer ?? viaTicket.customer ?? viaProject.customer;
+  const project =
+    text(payload.project_id) ??
+    (context.type === 'project' ? context.id : undefined) ??
+    own.project ??
+    viaTicket.project;
+  const attribution = definition.employee;
+  const employee =
+    attribution === 'actor' || (attribution === undefined && payload.employee_id === undefined)
+      ? event.actorEmployeeId
+      : (text(payload[attribution ?? 'employee_id']) ?? null);
+  const scopes: string[] = [];
+  for (const kind of definition.scopes) {
+    if (kind === 'organisation') scopes.push('organisation');
+    if (kind === 'employee' && employee !== null) scopes.push(`employee:${employee}`);
+    if (kind === 'customer' && customer !== undefined) scopes.push(`customer:${customer}`);
+    if (kind === 'project' && project !== undefined) scopes.push(`project:${project}`);
+    if (kind === 'team' && employee !== null) {
+      for (const team of teamsAt(state, employee, event)) scopes.push(`team:${team}`);
+    }
+  }
+  return scopes;
+}
+
+/** The teams an employee belonged to at the event's occurred_at, as the log told it so far. */
+function teamsAt(state: KpiRunState, employee: string, event: KpiEvent): string[] {
+  const teams = new Set<string>();
+  for (const m of state.memberships) {
+    if (m.employee !== employee || m.addedAt >= event.position || m.from > event.occurredAt) {
+      continue;
+    }
+    const ended = m.removedAt !== null && m.removedAt < event.position && m.to !== null;
+    if (!ended || (m.to as string) > event.occurredAt) teams.add(m.team);
+  }
+  return [...teams].sort();
+}
+
+function recordMembership(event: KpiEvent, state: KpiRunState, defer: HandlerContext['defer']) {
+  const team = event.context.id;
+  const employee = String(event.payload.employee_id);
+  if (event.eventType === 'team.member_added') {
+    if (!state.memberships.some((m) => m.addedAt === event.position)) {
+      state.memberships.push({
+        team,
+        employee,
+        from: event.occurredAt,
+        addedAt: event.position,
+        to: null,
+        removedAt: null,
+      });
+    }
+    defer(ADD_MEMBERSHIP, [team, employee, event.position, event.occurredAt]);
+    return;
+  }
+  const open = state.memberships
+    .filter((m) => m.team === team && m.employee === employee && m.addedAt < event.position)
+    .sort((a, b) => (a.addedAt < b.addedAt ? 1 : -1))[0];
+  if (open === undefined) return;
+  open.to = event.occurredAt;
+  open.removedAt = event.position;
+  defer(CLOSE_MEMBERSHIP, [team, employee, open.addedAt, event.occurredAt, event.position]);
+}
+
+async function project(event: KpiEvent, context: HandlerContext<KpiRunState>): Promise<void> {
+  const { sql, defer, state } = context;
+  await load(state, sql);
+  const created = CREATIONS[event.eventType];
+  if (created !== undefined) {
+    const customer = text(event.payload.customer_id);
+    const projectId = created === 'project' ? event.context.id : text(event.payload.project_id);
+    const links: Links = {
+      ...(customer === undefined ? {} : { customer }),
+      ...(projectId === undefined ? {} : { project: projectId }),
+    };
+    state.links.set(`${created}:${event.context.id}`, links);
+    defer(SET_LINKS, [
+      `${created}:${event.context.id}`,
+      links.customer ?? null,
+      links.project ?? null,
+    ]);
+  }
+  if (event.eventType === 'team.member_added' || event.eventType === 'team.member_removed') {
+    recordMembership(event, state, defer);
+  }
+  const contextKey = `${event.context.type}:${event.context.id}`;
+  for (const definition of state.definitions) {
+    const id = `${definition.key}|${definition.version}`;
+    for (const [index, { part, source }] of sourcesOf(definition.metric).entries()) {
+      // An earlier event of the kind a source excludes marks the context.
+      if (source.unless_earlier !== undefined && matches(source.unless_earlier, event)) {
+        setMark(state, defer, `unless|${id}|${index}|${contextKey}`, event);
+      }
+      if (!matches(source, event)) continue;
+      if (
+        source.unless_earlier !== undefined &&
+        markBefore(state, `unless|${id}|${index}|${contextKey}`, event.position) !== undefined
+      ) {
+        continue;
+      }
+      let value = valueOf(source, event);
+      if (part === 'start') {
+        setMark(state, defer, `start|${id}|${contextKey}`, event);
+        continue;
+      }
+      if (definition.metric.aggregate === 'duration') {
+        const start = markBefore(state, `start|${id}|${contextKey}`, event.position);
+        if (start === undefined || !setMark(state, defer, `end|${id}|${contextKey}`, event))
+          continue;
+        value = (Date.parse(event.occurredAt) - Date.parse(start.at)) / 60_000;
+      }
+      if (value === undefined) continue;
+      contribute(definition, part, value, event, state, defer);
+    }
+  }
+}
+
+function contribute(
+  definition: KpiDefinition,
+  part: Part,
+  value: number,
+  event: KpiEvent,
+  state: KpiRunState,
+  defer: HandlerContext['defer'],
+): void {
+  const group =
+    definition.group_by === undefined ? '' : String(event.payload[definition.group_by] ?? '');
+  const day = event.occurredAt.slice(0, 10);
+  for (const scope of scopesFor(definition, event, state)) {
+    const key = [definition.key, definition.version, part, scope, group];
+    defer(ADD_TO_BUCKET, [...key, day, value]);
+    defer(ADD_CONTRIBUTION, [...key, event.id, event.occurredAt, value]);
+  }
+}
+
+const handle = (event: KpiEvent, context: HandlerContext<KpiRunState>) => project(event, context);
+
+/** The KPI projector (consumer `pet.kpi`). */
+export const kpiProjector = defineConsumer({
+  name: KPI_CONSUMER_NAME,
+  kind: 'projection',
+  contracts: FEED_CONTRACTS,
+  runState: (from: Position): KpiRunState => ({
+    from,
+    loaded: false,
+    definitions: [],
+    links: new Map(),
+    memberships: [],
+    marks: new Map(),
+  }),
+  handlers: Object.fromEntries(Object.keys(RENDERERS).map((key) => [key, handle])) as {
+    [Key in keyof typeof RENDERERS]: typeof handle;
+  },
+  readModel: {
+    tables: [
+      {
+        name: BUCKETS,
+        columns: `kpi_key TEXT NOT NULL, version INTEGER NOT NULL, part TEXT NOT NULL,
+          scope TEXT NOT NULL, grp TEXT NOT NULL, day TEXT NOT NULL, n INTEGER NOT NULL,
+          total DOUBLE PRECISION NOT NULL, low DOUBLE PRECISION NOT NULL,
+          high DOUBLE PRECISION NOT NULL,
+          PRIMARY KEY (kpi_key, version, part, scope, grp, day)`,
+        key: ['kpi_key', 'version', 'part', 'scope', 'grp', 'day'],
+      },
+      {
+        name: CONTRIBUTIONS,
+        columns: `kpi_key TEXT NOT NULL, version INTEGER NOT NULL, part TEXT NOT NULL,
+          scope TEXT NOT NULL, grp TEXT NOT NULL, event_id TEXT NOT NULL,
+          occurred_at TEXT NOT NULL, value DOUBLE PRECISION NOT NULL,
+          PRIMARY KEY (kpi_key, version, part, scope, grp, event_id)`,
+        key: ['kpi_key', 'version', 'part', 'scope', 'grp', 'event_id'],
+        indexes: [['kpi_key', 'version', 'scope', 'occurred_at']],
+      },
+      {
+        name: LINKS,
+        columns: `context TEXT PRIMARY KEY, customer_id TEXT, project_id TEXT`,
+        key: ['context'],
+      },
+      {
+        name: MEMBERSHIPS,
+        columns: `team_id TEXT NOT NULL, employee_id TEXT NOT NULL, added_position BIGINT NOT NULL,
+          from_at TEXT NOT NULL, to_at TEXT, removed_position BIGINT,
+          PRIMARY KEY (team_id, employee_id, added_position)`,
+        key: ['team_id', 'employee_id', 'added_position'],
+      },
+      {
+        name: MARKS,
+        columns: `mark TEXT PRIMARY KEY, at TEXT NOT NULL, position BIGINT NOT NULL`,
+        key: ['mark'],
+      },
+    ],
+  },
+});
