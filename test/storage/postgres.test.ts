@@ -4,6 +4,7 @@ import { consumerConformance } from '../conformance/consumer-suite.js';
 import { contractConformance } from '../conformance/contracts-suite.js';
 import { eventStoreConformance } from '../conformance/event-store-suite.js';
 import { feedConformance } from '../conformance/feed-suite.js';
+import { kpiConformance } from '../conformance/kpi-suite.js';
 import { petScenarioConformance } from '../conformance/pet-scenarios-suite.js';
 import { stateMachineConformance } from '../conformance/pet-state-machines-suite.js';
 import { runnerConformance } from '../conformance/runner-suite.js';
@@ -22,5 +23,6 @@ describe.skipIf(postgresFactory.skipReason !== undefined)(
     stateMachineConformance(postgresFactory);
     petScenarioConformance(postgresFactory);
     feedConformance(postgresFactory);
+    kpiConformance(postgresFactory);
   },
 );

@@ -4,6 +4,7 @@ import { consumerConformance } from '../conformance/consumer-suite.js';
 import { contractConformance } from '../conformance/contracts-suite.js';
 import { eventStoreConformance } from '../conformance/event-store-suite.js';
 import { feedConformance } from '../conformance/feed-suite.js';
+import { kpiConformance } from '../conformance/kpi-suite.js';
 import { petScenarioConformance } from '../conformance/pet-scenarios-suite.js';
 import { stateMachineConformance } from '../conformance/pet-state-machines-suite.js';
 import { runnerConformance } from '../conformance/runner-suite.js';
@@ -20,4 +21,5 @@ describe('SQLite event store', () => {
   stateMachineConformance(sqliteFactory);
   petScenarioConformance(sqliteFactory);
   feedConformance(sqliteFactory);
+  kpiConformance(sqliteFactory);
 });

@@ -126,7 +126,7 @@ export const KpiDefinitionSchema = Type.Object(
 export type KpiDefinition = Static<typeof KpiDefinitionSchema>;
 export type Metric = KpiDefinition['metric'];
 
-const compiled = compileSchema(KpiDefinitionSchema as unknown as JsonObject);
+const compiled = compileSchema(KpiDefinitionSchema);
 
 /** Checks a definition document: the schema, then the rules a schema cannot say. */
 export function validateDefinition(document: unknown): KpiDefinition {

@@ -310,8 +310,11 @@ function contribute(
   state: KpiRunState,
   defer: HandlerContext['defer'],
 ): void {
+  const grouped = definition.group_by === undefined ? '' : event.payload[definition.group_by];
   const group =
-    definition.group_by === undefined ? '' : String(event.payload[definition.group_by] ?? '');
+    typeof grouped === 'string' || typeof grouped === 'number' || typeof grouped === 'boolean'
+      ? String(grouped)
+      : '';
   const day = event.occurredAt.slice(0, 10);
   for (const scope of scopesFor(definition, event, state)) {
     const key = [definition.key, definition.version, part, scope, group];
