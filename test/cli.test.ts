@@ -1,10 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildProgram } from '../src/cli/program.js';
 import { PET_CONTRACTS } from '../src/pet/catalogue.js';
+import { builtInDefinitions } from '../src/pet/kpi/registry.js';
 import { createSqliteEventStore } from '../src/store/sqlite/store.js';
 
 describe('pet-events command line', () => {
@@ -41,11 +42,13 @@ describe('pet-events command line', () => {
       'Applied migration 0004 pet-domain',
       'Applied migration 0005 consumer-status',
       'Applied migration 0006 feed-reactions',
+      'Applied migration 0007 kpi-definitions',
       ...PET_CONTRACTS.map((c) => `Registered schema ${c.eventType} v${c.schemaVersion}`),
+      ...builtInDefinitions().map((d) => `Registered KPI ${d.key} v${d.version}`),
     ]);
     lines.out = [];
     await run('migrate');
-    expect(lines.out).toEqual(['Database is up to date (migration 6).']);
+    expect(lines.out).toEqual(['Database is up to date (migration 7).']);
     expect(process.exitCode).toBeUndefined();
   });
 
@@ -74,7 +77,7 @@ describe('pet-events command line', () => {
     lines.out = [];
     await run('--json', 'consumers', 'status');
     expect(lines.out.map((l) => JSON.parse(l) as unknown)).toEqual(
-      ['pet.feed', 'pet.time-by-employee'].map((consumer) => ({
+      ['pet.feed', 'pet.kpi', 'pet.time-by-employee'].map((consumer) => ({
         consumer,
         position: '0',
         lag_events: events,
@@ -94,11 +97,11 @@ describe('pet-events command line', () => {
     );
     lines.out = [];
     await run('consumers', 'status');
-    expect(lines.out[1]).toMatch(/^pet\.time-by-employee +at #\d+ +lag 0 events \/ 0 s +stopped$/);
+    expect(lines.out[2]).toMatch(/^pet\.time-by-employee +at #\d+ +lag 0 events \/ 0 s +stopped$/);
     expect(process.exitCode).toBeUndefined();
     await run('consumers', 'rebuild', 'nobody');
     expect(lines.err.at(-1)).toBe(
-      'error [PET_CLI_USAGE]: no consumer named "nobody"; known: pet.time-by-employee, pet.feed',
+      'error [PET_CLI_USAGE]: no consumer named "nobody"; known: pet.time-by-employee, pet.feed, pet.kpi',
     );
   });
 
@@ -135,6 +138,45 @@ describe('pet-events command line', () => {
     );
     await run('feed', '--as', admin.id, '--scope', 'planet:1');
     expect(lines.err.at(-1)).toMatch(/^error \[PET_FEED_QUERY_INVALID\]: Feed scope must be/);
+  });
+
+  it('lists, shows, explains and defines KPIs', async () => {
+    await run('demo', '--days', '10');
+    lines.out = [];
+    await run('kpi', 'list');
+    expect(lines.out.map((l) => l.split(/\s+/).slice(0, 2).join(' '))).toEqual(
+      builtInDefinitions().map((d) => `${d.key} v${d.version}`),
+    );
+    lines.out = [];
+    const asOf = ['--window', 'all_time', '--as-of', '2026-11-21T00:00:00Z'];
+    await run('--json', 'kpi', 'show', 'hours_logged', ...asOf);
+    const shown = JSON.parse(lines.out.at(-1) ?? '') as { value: number; version: number };
+    expect(shown.version).toBe(1);
+    expect(shown.value).toBeGreaterThan(0);
+    lines.out = [];
+    await run('kpi', 'explain', 'billable_ratio', ...asOf, '--limit', '2');
+    expect(lines.out[0]).toMatch(/^Billable ratio \(billable_ratio v1\), organisation, all time: /);
+    expect(lines.out.find((l) => l.startsWith('Judgement: '))).toMatch(/: (good|warning|breach)$/);
+    const file = join(folder, 'win-rate-v2.json');
+    const v1 = builtInDefinitions().find((d) => d.key === 'quote_win_rate');
+    writeFileSync(
+      file,
+      JSON.stringify({ ...v1, version: 2, thresholds: { target: 0.8, breach: 0.6 } }),
+    );
+    lines.out = [];
+    await run('kpi', 'define', file);
+    expect(lines.out.at(-1)).toMatch(
+      /^Registered KPI quote_win_rate v2; computed from \d+ events\.$/,
+    );
+    lines.out = [];
+    await run('--json', 'kpi', 'show', 'quote_win_rate', ...asOf, '--no-catch-up');
+    expect(JSON.parse(lines.out.at(-1) ?? '')).toMatchObject({ version: 2 });
+    writeFileSync(file, JSON.stringify({ ...v1, version: 2, title: 'Edited' }));
+    await run('kpi', 'define', file);
+    expect(lines.err.at(-1)).toMatch(/^error \[PET_KPI_DEFINITION_CHANGED\]/);
+    await run('kpi', 'show', 'sla_breaches', '--scope', 'employee:E-0001');
+    expect(lines.err.at(-1)).toMatch(/^error \[PET_KPI_QUERY_INVALID\]/);
+    expect(process.exitCode).toBe(1);
   });
 
   it('refuses demo options out of range, and a period that is not over', async () => {
@@ -259,7 +301,7 @@ describe('pet-events command line', () => {
     await run('events');
     expect(process.exitCode).toBe(1);
     expect(lines.err.at(-1)).toBe(
-      'error [PET_DATABASE_NOT_MIGRATED]: Database not migrated: it is at migration 0, this release needs 6 (run pet-events migrate)',
+      'error [PET_DATABASE_NOT_MIGRATED]: Database not migrated: it is at migration 0, this release needs 7 (run pet-events migrate)',
     );
   });
 

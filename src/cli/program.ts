@@ -14,6 +14,13 @@ import {
 import { DEMO_DEFAULTS, demoCommand } from './commands/demo.js';
 import { eventsCommand } from './commands/events.js';
 import { feedCommand } from './commands/feed.js';
+import {
+  kpiDefineCommand,
+  kpiExplainCommand,
+  kpiListCommand,
+  kpiShowCommand,
+  type KpiQueryOptions,
+} from './commands/kpi.js';
 import { migrateCommand } from './commands/migrate.js';
 import {
   schemasCheckCommand,
@@ -156,6 +163,60 @@ export function buildProgram(output: Output = processOutput): Command {
             catchUp: boolean;
           },
         ) => feedCommand(store, output, { ...options, json, progress: process.stderr.isTTY }),
+      ),
+    );
+
+  const kpi = program
+    .command('kpi')
+    .description('KPIs derived from the events: definitions, values, explanations');
+  kpi
+    .command('list')
+    .description('every registered version of every KPI definition')
+    .action(withStore((store, json) => kpiListCommand(store, output, json)));
+  const kpiQuery = (command: Command) =>
+    command
+      .option('--version <n>', 'the definition version (default: the latest)')
+      .option(
+        '--scope <scope>',
+        'organisation, employee:ID, team:ID, customer:ID or project:ID',
+        'organisation',
+      )
+      .option(
+        '--window <window>',
+        'today, month_to_date, quarter_to_date, year_to_date, rolling_7d, rolling_30d, rolling_90d or all_time',
+        'month_to_date',
+      )
+      .option('--as-of <instant>', 'the instant the window ends at (default: now, printed)')
+      .option('--no-catch-up', 'use the KPIs as they stand, without handling new events first');
+  type QueryFlags = Omit<KpiQueryOptions, 'json' | 'progress'>;
+  kpiQuery(
+    kpi
+      .command('show <key>')
+      .description("a KPI's value for a scope and window, and its judgement"),
+  ).action(
+    withStore((store, json, key: string, options: QueryFlags) =>
+      kpiShowCommand(store, output, key, { ...options, json, progress: process.stderr.isTTY }),
+    ),
+  );
+  kpiQuery(
+    kpi
+      .command('explain <key>')
+      .description('the value, its figures, why it is judged so, and the events that contributed'),
+  )
+    .option('--limit <n>', 'events listed (1 to 10000)', '100')
+    .action(
+      withStore((store, json, key: string, options: QueryFlags & { limit: string }) =>
+        kpiExplainCommand(store, output, key, { ...options, json, progress: process.stderr.isTTY }),
+      ),
+    );
+  kpi
+    .command('define <file>')
+    .description(
+      'register a new version of a KPI definition (a JSON document), then compute the KPIs again',
+    )
+    .action(
+      withStore((store, json, file: string) =>
+        kpiDefineCommand(store, output, file, { json, progress: process.stderr.isTTY }),
       ),
     );
 
