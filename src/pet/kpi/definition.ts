@@ -7,7 +7,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { KpiDefinitionInvalidError } from '../../events/errors.js';
 import { canonicalSha256 } from '../../events/canonical-json.js';
-import type { JsonObject } from '../../events/types.js';
 import { compileSchema } from '../../registry/compiled-schema.js';
 
 const FieldName = Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$' });
