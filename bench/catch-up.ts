@@ -11,7 +11,12 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { catchUp } from '../src/consumers/catch-up.js';
-import { defineConsumer, type Consumer, type Handler } from '../src/consumers/consumer.js';
+import {
+  defineConsumer,
+  handlerForEach,
+  type Consumer,
+  type Handler,
+} from '../src/consumers/consumer.js';
 import { PET_CONTRACTS } from '../src/pet/catalogue.js';
 import { parseDatabaseUrl, openEventStore } from '../src/store/open-event-store.js';
 import type { EventStore } from '../src/store/event-store.js';
@@ -30,15 +35,12 @@ const BATCH = Number(args['batch-size']);
 const location = parseDatabaseUrl(args.db);
 
 /** A consumer of every PET event type with the same handler for each version. */
-function consumerOf(name: string, handler: Handler<unknown>): Consumer {
-  const handlers = Object.fromEntries(
-    PET_CONTRACTS.map((c) => [`${c.eventType}@${c.schemaVersion}`, handler]),
-  );
+function consumerOf(name: string, handler: Handler<Record<string, unknown>>): Consumer {
   return defineConsumer({
     name,
     kind: 'projection',
     contracts: PET_CONTRACTS,
-    handlers: handlers,
+    handlers: handlerForEach(PET_CONTRACTS, handler),
   });
 }
 

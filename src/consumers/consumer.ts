@@ -91,6 +91,22 @@ export interface ReadModel {
   readonly tables: readonly ReadModelTable[];
 }
 
+/**
+ * The same handler for every version of every contract given: for consumers that treat all
+ * events alike (a feed, a relay), their payloads as plain records.
+ */
+export function handlerForEach<
+  const Contracts extends readonly EventContract<TObject, string, number>[],
+  State = undefined,
+>(
+  contracts: Contracts,
+  handler: Handler<Record<string, unknown>, State>,
+): Handlers<Contracts, State> {
+  return Object.fromEntries(
+    contracts.map((c) => [`${c.eventType}@${c.schemaVersion}`, handler]),
+  ) as unknown as Handlers<Contracts, State>;
+}
+
 /** A consumer ready to run. */
 export interface Consumer {
   readonly name: string;

@@ -45,7 +45,7 @@ import {
   TimeEntrySubmittedV1,
 } from './time-entry/contracts.js';
 
-export const PET_CONTRACTS: readonly EventContract[] = [
+export const PET_CONTRACTS = [
   CustomerCreatedV1,
   CustomerArchivedV1,
   EmployeeHiredV1,
@@ -79,4 +79,4 @@ export const PET_CONTRACTS: readonly EventContract[] = [
   TicketEscalatedV1,
   SlaWarningV1,
   SlaBreachedV1,
-];
+] as const satisfies readonly EventContract[];

@@ -6,20 +6,14 @@
 import { describe, expect, it } from 'vitest';
 import { catchUp } from '../../src/consumers/catch-up.js';
 import { readModelRows, rebuildConsumer, verifyConsumer } from '../../src/consumers/read-model.js';
-import { PetError } from '../../src/events/errors.js';
 import { feedProjector } from '../../src/pet/feed/projector.js';
 import { queryFeed, type FeedItem, type FeedQuery } from '../../src/pet/feed/query.js';
 import { react, reactionsTo, withdrawReaction } from '../../src/pet/feed/reactions.js';
-import type { CommandOptions } from '../../src/pet/command.js';
 import type { Pet } from '../../src/pet/pet.js';
-import { employeePrincipal } from '../../src/unit-of-work/principal.js';
 import type { DatabaseFactory } from '../support/databases.js';
-import { after, asAdmin, usePetWorld, type World } from '../pet/world.js';
+import { actingAs, after, asAdmin, rejection, usePetWorld, type World } from '../pet/world.js';
 
-const as = (employeeId: string, at: string): CommandOptions => ({
-  principal: employeePrincipal(employeeId),
-  at,
-});
+const as = actingAs;
 const D2 = after(2 * 24 * 60);
 
 /** The firm up to sam's second time entry on T-1 (the feed is caught up in between). */
@@ -154,16 +148,6 @@ async function all(w: World, query: FeedQuery): Promise<FeedItem[]> {
 /** `ticket.assigned T-1`: an item by its type and context, sorted for comparison. */
 const keys = (items: readonly FeedItem[]) =>
   items.map((i) => `${i.eventType} ${i.context.id}`).sort();
-
-async function rejection(promise: Promise<unknown>): Promise<PetError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof PetError) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
-}
 
 const EVERYTHING = [
   'customer.created C-acme',

@@ -7,8 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { catchUp } from '../../src/consumers/catch-up.js';
 import { rebuildConsumer, verifyConsumer } from '../../src/consumers/read-model.js';
-import { PetError } from '../../src/events/errors.js';
-import type { CommandOptions } from '../../src/pet/command.js';
+import type { PetError } from '../../src/events/errors.js';
 import type { Pet } from '../../src/pet/pet.js';
 import { buildDemoFirm } from '../../src/pet/demo/firm.js';
 import { kpiProjector } from '../../src/pet/kpi/projector.js';
@@ -18,14 +17,10 @@ import {
   findDefinition,
   registerDefinitions,
 } from '../../src/pet/kpi/registry.js';
-import { employeePrincipal } from '../../src/unit-of-work/principal.js';
 import type { DatabaseFactory } from '../support/databases.js';
-import { after, asAdmin, usePetWorld, type World } from '../pet/world.js';
+import { actingAs, after, asAdmin, rejection, usePetWorld, type World } from '../pet/world.js';
 
-const as = (employeeId: string, at: string): CommandOptions => ({
-  principal: employeePrincipal(employeeId),
-  at,
-});
+const as = actingAs;
 const D2 = after(2 * 24 * 60); // 2026-03-04T09:00Z
 const LATER = '2026-03-20T00:00:00.000Z';
 
@@ -140,16 +135,6 @@ async function firm(w: World): Promise<void> {
   await catchUp(w.store, kpiProjector, { batchSize: 5 });
   await secondHalf(w.pet);
   await catchUp(w.store, kpiProjector, { batchSize: 5 });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<PetError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof PetError) return error;
-    throw error;
-  }
-  throw new Error('expected a rejection');
 }
 
 export function kpiConformance(factory: DatabaseFactory): void {

@@ -3,6 +3,7 @@
  * in: an admin, a support engineer, a customer.
  */
 import { afterEach, beforeEach } from 'vitest';
+import { PetError } from '../../src/events/errors.js';
 import { createPet, type Pet } from '../../src/pet/pet.js';
 import { PET_CONTRACTS } from '../../src/pet/catalogue.js';
 import { syncContracts } from '../../src/registry/sync.js';
@@ -16,6 +17,23 @@ export const T0 = '2026-03-02T09:00:00.000Z';
 /** `T0` plus some minutes, as an instant. */
 export const after = (minutes: number, from: string = T0): string =>
   new Date(Date.parse(from) + minutes * 60_000).toISOString();
+
+/** Acting as an employee at an instant. */
+export const actingAs = (employeeId: string, at: string): CommandOptions => ({
+  principal: employeePrincipal(employeeId),
+  at,
+});
+
+/** The PetError an attempt fails with (anything else, or success, fails the test). */
+export async function rejection(attempt: Promise<unknown>): Promise<PetError> {
+  try {
+    await attempt;
+  } catch (error) {
+    if (error instanceof PetError) return error;
+    throw error;
+  }
+  throw new Error('expected a rejection');
+}
 
 /** Acting as the admin at an instant. */
 export const asAdmin = (at: string = T0, more: Partial<CommandOptions> = {}): CommandOptions => ({

@@ -1,10 +1,9 @@
 import { CliUsageError } from '../../events/errors.js';
-import { catchUp } from '../../consumers/catch-up.js';
 import { feedProjector, SEVERITIES, type Severity } from '../../pet/feed/projector.js';
 import { queryFeed, type FeedItem } from '../../pet/feed/query.js';
 import type { EventStore } from '../../store/event-store.js';
 import type { Output } from '../output.js';
-import { progressBar, rate } from '../progress.js';
+import { catchUpWithProgress } from '../progress.js';
 
 export interface FeedOptions {
   readonly as: string;
@@ -40,7 +39,9 @@ export async function feedCommand(
     }
   }
   const viewer = await employeeNamed(store, options.as);
-  if (options.catchUp) await catchUpFeed(store, options);
+  if (options.catchUp) {
+    await catchUpWithProgress(store, feedProjector, options, 'Bringing the feed up to date');
+  }
   const page = await queryFeed(store, {
     viewer: viewer.id,
     scope: options.scope,
@@ -105,20 +106,4 @@ async function employeeNamed(store: EventStore, idOrEmail: string) {
   );
   if (row === undefined) throw new CliUsageError(`no employee with id or email ${idOrEmail}`);
   return row;
-}
-
-async function catchUpFeed(store: EventStore, options: FeedOptions): Promise<void> {
-  const position = await store.readCheckpoint(feedProjector.name);
-  const backlog = Number((await store.backlog(position)).events);
-  if (backlog === 0) return;
-  const bar = backlog >= 10_000 ? progressBar(options, 'Bringing the feed up to date') : undefined;
-  const started = performance.now();
-  bar?.start(backlog, 0, { rate: 0 });
-  try {
-    await catchUp(store, feedProjector, {
-      onBatch: ({ handled }) => bar?.update(handled, { rate: rate(handled, started) }),
-    });
-  } finally {
-    bar?.stop();
-  }
 }

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { CliUsageError } from '../../events/errors.js';
-import { catchUp } from '../../consumers/catch-up.js';
 import { rebuildConsumer } from '../../consumers/read-model.js';
 import { kpiProjector } from '../../pet/kpi/projector.js';
 import {
@@ -14,7 +13,7 @@ import { listDefinitions, registerDefinitions } from '../../pet/kpi/registry.js'
 import { START } from '../../events/types.js';
 import type { EventStore } from '../../store/event-store.js';
 import type { Output } from '../output.js';
-import { progressBar, rate } from '../progress.js';
+import { catchUpWithProgress, progressBar, rate } from '../progress.js';
 
 export interface KpiQueryOptions {
   readonly version?: string;
@@ -177,7 +176,9 @@ async function prepare(
   if (options.version !== undefined && !/^[1-9]\d*$/.test(options.version)) {
     throw new CliUsageError('--version must be a whole number from 1');
   }
-  if (options.catchUp) await catchUpKpis(store, options);
+  if (options.catchUp) {
+    await catchUpWithProgress(store, kpiProjector, options, 'Bringing the KPIs up to date');
+  }
   return {
     key,
     scope: options.scope,
@@ -185,21 +186,4 @@ async function prepare(
     asOf: options.asOf ?? new Date().toISOString(),
     ...(options.version === undefined ? {} : { version: Number(options.version) }),
   };
-}
-
-async function catchUpKpis(store: EventStore, options: KpiQueryOptions): Promise<void> {
-  const backlog = Number(
-    (await store.backlog(await store.readCheckpoint(kpiProjector.name))).events,
-  );
-  if (backlog === 0) return;
-  const bar = backlog >= 10_000 ? progressBar(options, 'Bringing the KPIs up to date') : undefined;
-  const started = performance.now();
-  bar?.start(backlog, 0, { rate: 0 });
-  try {
-    await catchUp(store, kpiProjector, {
-      onBatch: ({ handled }) => bar?.update(handled, { rate: rate(handled, started) }),
-    });
-  } finally {
-    bar?.stop();
-  }
 }

@@ -8,6 +8,7 @@
  */
 import {
   defineConsumer,
+  handlerForEach,
   type HandledEvent,
   type HandlerContext,
 } from '../../consumers/consumer.js';
@@ -16,7 +17,9 @@ import { REFERENCE_KEYWORD } from '../../registry/contract.js';
 import type { SqlAccess } from '../../store/sql-access.js';
 import { count, duration } from './format.js';
 import { NameBook, type Names } from './names.js';
-import { FEED_CONTRACTS, RENDERERS, type Renderer, type Rendering } from './render.js';
+import { PET_CONTRACTS } from '../catalogue.js';
+import { MembershipHistory, membershipTable } from '../consumers/memberships.js';
+import { RENDERERS, type Renderer, type Rendering } from './render.js';
 
 export const FEED_CONSUMER_NAME = 'pet.feed';
 
@@ -61,16 +64,6 @@ const SCOPED = new Set([
  */
 export const WORK_CONTEXTS = new Set(['project', 'ticket', 'quote', 'lead', 'opportunity']);
 
-/** A team membership as the team events tell it, stamped with the events' positions. */
-interface Membership {
-  readonly team: string;
-  readonly employee: string;
-  readonly from: string;
-  readonly addedAt: bigint;
-  to: string | null;
-  removedAt: bigint | null;
-}
-
 /** One event of a summarised item. */
 interface Member {
   readonly eventId: string;
@@ -90,7 +83,7 @@ export interface FeedRunState {
   /** Facts at or before it are only in the read model; after it, also here. */
   readonly from: bigint;
   readonly names: NameBook;
-  memberships: Membership[] | undefined;
+  readonly memberships: MembershipHistory;
   readonly groups: Map<string, Group>;
   /**
    * Rows this run wrote that later events would only write again (a summary's scopes, who
@@ -134,11 +127,6 @@ const INSERT_INVOLVEMENT = `INSERT INTO ${INVOLVEMENT} (party, context) VALUES (
   ON CONFLICT (party, context) DO NOTHING`;
 const INSERT_ARCHIVED = `INSERT INTO ${ARCHIVED} (context, archived_at, position) VALUES ($1, $2, $3)
   ON CONFLICT (context) DO NOTHING`;
-const INSERT_MEMBERSHIP = `INSERT INTO ${MEMBERSHIPS} (team_id, employee_id, added_position,
-    from_at, to_at, removed_position) VALUES ($1, $2, $3, $4, NULL, NULL)
-  ON CONFLICT (team_id, employee_id, added_position) DO NOTHING`;
-const CLOSE_MEMBERSHIP = `UPDATE ${MEMBERSHIPS} SET to_at = $4, removed_position = $5
-  WHERE team_id = $1 AND employee_id = $2 AND added_position = $3`;
 
 /** The events that a day's batch of the same kind, actor and target summarises. */
 const SUMMARISED = new Set(['time_entry.submitted', 'time_entry.locked']);
@@ -147,7 +135,7 @@ type FeedEvent = HandledEvent<Record<string, unknown>>;
 
 /** Declared references of each version: `[field, context type]`. */
 const REFERENCES = new Map(
-  FEED_CONTRACTS.map((contract) => [
+  PET_CONTRACTS.map((contract) => [
     `${contract.eventType}@${contract.schemaVersion}`,
     Object.entries(contract.schema.properties as Record<string, Record<string, unknown>>).flatMap(
       ([field, schema]) => {
@@ -168,9 +156,7 @@ async function project(event: FeedEvent, context: HandlerContext<FeedRunState>):
     event.actorEmployeeId === null ? 'System' : await names.employee(event.actorEmployeeId);
   const single = await render(event, names, actor);
 
-  if (event.eventType === 'team.member_added' || event.eventType === 'team.member_removed') {
-    await recordMembership(event, state, sql, defer);
-  }
+  await state.memberships.record(event, sql, defer);
   if (event.eventType.endsWith('.archived')) {
     defer(INSERT_ARCHIVED, [
       `${event.context.type}:${event.context.id}`,
@@ -291,16 +277,11 @@ async function scopesOf(
       if (links.employee !== undefined) people.add(links.employee);
     }
   }
-  const memberships = await membershipsOf(state, sql);
   for (const person of people) {
     scopes.add(`employee:${person}`);
     parties.add(`employee:${person}`);
-    for (const m of memberships) {
-      if (m.employee !== person || m.addedAt >= event.position || m.from > event.occurredAt) {
-        continue;
-      }
-      const ended = m.removedAt !== null && m.removedAt < event.position && m.to !== null;
-      if (!ended || (m.to as string) > event.occurredAt) scopes.add(`team:${m.team}`);
+    for (const team of await state.memberships.teamsAt(person, event, sql)) {
+      scopes.add(`team:${team}`);
     }
   }
   return { scopes, parties };
@@ -391,86 +372,21 @@ async function groupOf(
   return group;
 }
 
-/** The memberships the team events told, up to this run's start from the read model. */
-async function membershipsOf(state: FeedRunState, sql: SqlAccess): Promise<Membership[]> {
-  if (state.memberships === undefined) {
-    state.memberships = [];
-    if (state.from > 0n) {
-      const rows = await sql.query<{
-        team_id: string;
-        employee_id: string;
-        added_position: string | number;
-        from_at: string;
-        to_at: string | null;
-        removed_position: string | number | null;
-      }>(`SELECT * FROM ${MEMBERSHIPS}`);
-      for (const row of rows) {
-        state.memberships.push({
-          team: row.team_id,
-          employee: row.employee_id,
-          addedAt: BigInt(row.added_position),
-          from: row.from_at,
-          to: row.to_at,
-          removedAt: row.removed_position === null ? null : BigInt(row.removed_position),
-        });
-      }
-    }
-  }
-  return state.memberships;
-}
-
-async function recordMembership(
-  event: FeedEvent,
-  state: FeedRunState,
-  sql: SqlAccess,
-  defer: HandlerContext['defer'],
-): Promise<void> {
-  const memberships = await membershipsOf(state, sql);
-  const team = event.context.id;
-  const employee = String(event.payload.employee_id);
-  if (event.eventType === 'team.member_added') {
-    if (!memberships.some((m) => m.addedAt === event.position)) {
-      memberships.push({
-        team,
-        employee,
-        from: event.occurredAt,
-        addedAt: event.position,
-        to: null,
-        removedAt: null,
-      });
-    }
-    defer(INSERT_MEMBERSHIP, [team, employee, event.position, event.occurredAt]);
-    return;
-  }
-  // The latest membership of the employee in the team that began before this removal.
-  const open = memberships
-    .filter((m) => m.team === team && m.employee === employee && m.addedAt < event.position)
-    .sort((a, b) => (a.addedAt < b.addedAt ? 1 : -1))[0];
-  if (open === undefined) return;
-  open.to = event.occurredAt;
-  open.removedAt = event.position;
-  defer(CLOSE_MEMBERSHIP, [team, employee, open.addedAt, event.occurredAt, event.position]);
-}
-
 const handle = (event: FeedEvent, context: HandlerContext<FeedRunState>) => project(event, context);
 
 /** The activity feed projector (consumer `pet.feed`). */
 export const feedProjector = defineConsumer({
   name: FEED_CONSUMER_NAME,
   kind: 'projection',
-  contracts: FEED_CONTRACTS,
+  contracts: PET_CONTRACTS,
   runState: (from: Position): FeedRunState => ({
     from,
     names: new NameBook(),
-    memberships: undefined,
+    memberships: new MembershipHistory(MEMBERSHIPS, from),
     groups: new Map(),
     written: new Map(),
   }),
-  // One handler for every version the renderers know (the renderer table is checked by the
-  // compiler against the contracts).
-  handlers: Object.fromEntries(Object.keys(RENDERERS).map((key) => [key, handle])) as {
-    [Key in keyof typeof RENDERERS]: typeof handle;
-  },
+  handlers: handlerForEach(PET_CONTRACTS, handle),
   readModel: {
     tables: [
       {
@@ -506,13 +422,7 @@ export const feedProjector = defineConsumer({
         columns: `context TEXT PRIMARY KEY, archived_at TEXT NOT NULL, position BIGINT NOT NULL`,
         key: ['context'],
       },
-      {
-        name: MEMBERSHIPS,
-        columns: `team_id TEXT NOT NULL, employee_id TEXT NOT NULL, added_position BIGINT NOT NULL,
-          from_at TEXT NOT NULL, to_at TEXT, removed_position BIGINT,
-          PRIMARY KEY (team_id, employee_id, added_position)`,
-        key: ['team_id', 'employee_id', 'added_position'],
-      },
+      membershipTable(MEMBERSHIPS),
     ],
   },
 });

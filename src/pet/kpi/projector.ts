@@ -13,12 +13,14 @@
  */
 import {
   defineConsumer,
+  handlerForEach,
   type HandledEvent,
   type HandlerContext,
 } from '../../consumers/consumer.js';
 import type { Position } from '../../events/types.js';
 import type { SqlAccess } from '../../store/sql-access.js';
-import { FEED_CONTRACTS, RENDERERS } from '../feed/render.js';
+import { PET_CONTRACTS } from '../catalogue.js';
+import { MembershipHistory, membershipTable } from '../consumers/memberships.js';
 import { sourcesOf, type EventSource, type KpiDefinition, type Part } from './definition.js';
 
 export const KPI_CONSUMER_NAME = 'pet.kpi';
@@ -28,15 +30,6 @@ type KpiEvent = HandledEvent<Record<string, unknown>>;
 interface Links {
   readonly customer?: string;
   readonly project?: string;
-}
-
-interface Membership {
-  readonly team: string;
-  readonly employee: string;
-  readonly from: string;
-  readonly addedAt: bigint;
-  to: string | null;
-  removedAt: bigint | null;
 }
 
 interface Mark {
@@ -50,7 +43,7 @@ export interface KpiRunState {
   loaded: boolean;
   definitions: KpiDefinition[];
   readonly links: Map<string, Links>;
-  memberships: Membership[];
+  readonly memberships: MembershipHistory;
   readonly marks: Map<string, Mark>;
 }
 
@@ -74,11 +67,6 @@ const SET_LINKS = `INSERT INTO ${LINKS} (context, customer_id, project_id) VALUE
   ON CONFLICT (context) DO NOTHING`;
 const SET_MARK = `INSERT INTO ${MARKS} (mark, at, position) VALUES ($1, $2, $3)
   ON CONFLICT (mark) DO NOTHING`;
-const ADD_MEMBERSHIP = `INSERT INTO ${MEMBERSHIPS} (team_id, employee_id, added_position, from_at,
-    to_at, removed_position) VALUES ($1, $2, $3, $4, NULL, NULL)
-  ON CONFLICT (team_id, employee_id, added_position) DO NOTHING`;
-const CLOSE_MEMBERSHIP = `UPDATE ${MEMBERSHIPS} SET to_at = $4, removed_position = $5
-  WHERE team_id = $1 AND employee_id = $2 AND added_position = $3`;
 
 /** Context types whose creation event names their customer (and project). */
 const CREATIONS: Readonly<Record<string, string>> = {
@@ -114,23 +102,6 @@ async function load(state: KpiRunState, sql: SqlAccess): Promise<void> {
     `SELECT mark, at, position FROM ${MARKS}`,
   )) {
     state.marks.set(row.mark, { at: row.at, position: BigInt(row.position) });
-  }
-  for (const row of await sql.query<{
-    team_id: string;
-    employee_id: string;
-    added_position: string | number;
-    from_at: string;
-    to_at: string | null;
-    removed_position: string | number | null;
-  }>(`SELECT * FROM ${MEMBERSHIPS}`)) {
-    state.memberships.push({
-      team: row.team_id,
-      employee: row.employee_id,
-      addedAt: BigInt(row.added_position),
-      from: row.from_at,
-      to: row.to_at,
-      removedAt: row.removed_position === null ? null : BigInt(row.removed_position),
-    });
   }
 }
 
@@ -180,7 +151,12 @@ const text = (value: unknown): string | undefined =>
   typeof value === 'string' ? value : undefined;
 
 /** The scopes an event counts in for a definition. */
-function scopesFor(definition: KpiDefinition, event: KpiEvent, state: KpiRunState): string[] {
+async function scopesFor(
+  definition: KpiDefinition,
+  event: KpiEvent,
+  state: KpiRunState,
+  sql: SqlAccess,
+): Promise<string[]> {
   const { payload, context } = event;
   const own = state.links.get(`${context.type}:${context.id}`) ?? {};
   const viaTicket = state.links.get(`ticket:${text(payload.ticket_id) ?? ''}`) ?? {};
@@ -204,49 +180,12 @@ function scopesFor(definition: KpiDefinition, event: KpiEvent, state: KpiRunStat
     if (kind === 'customer' && customer !== undefined) scopes.push(`customer:${customer}`);
     if (kind === 'project' && project !== undefined) scopes.push(`project:${project}`);
     if (kind === 'team' && employee !== null) {
-      for (const team of teamsAt(state, employee, event)) scopes.push(`team:${team}`);
+      for (const team of await state.memberships.teamsAt(employee, event, sql)) {
+        scopes.push(`team:${team}`);
+      }
     }
   }
   return scopes;
-}
-
-/** The teams an employee belonged to at the event's occurred_at, as the log told it so far. */
-function teamsAt(state: KpiRunState, employee: string, event: KpiEvent): string[] {
-  const teams = new Set<string>();
-  for (const m of state.memberships) {
-    if (m.employee !== employee || m.addedAt >= event.position || m.from > event.occurredAt) {
-      continue;
-    }
-    const ended = m.removedAt !== null && m.removedAt < event.position && m.to !== null;
-    if (!ended || (m.to as string) > event.occurredAt) teams.add(m.team);
-  }
-  return [...teams].sort();
-}
-
-function recordMembership(event: KpiEvent, state: KpiRunState, defer: HandlerContext['defer']) {
-  const team = event.context.id;
-  const employee = String(event.payload.employee_id);
-  if (event.eventType === 'team.member_added') {
-    if (!state.memberships.some((m) => m.addedAt === event.position)) {
-      state.memberships.push({
-        team,
-        employee,
-        from: event.occurredAt,
-        addedAt: event.position,
-        to: null,
-        removedAt: null,
-      });
-    }
-    defer(ADD_MEMBERSHIP, [team, employee, event.position, event.occurredAt]);
-    return;
-  }
-  const open = state.memberships
-    .filter((m) => m.team === team && m.employee === employee && m.addedAt < event.position)
-    .sort((a, b) => (a.addedAt < b.addedAt ? 1 : -1))[0];
-  if (open === undefined) return;
-  open.to = event.occurredAt;
-  open.removedAt = event.position;
-  defer(CLOSE_MEMBERSHIP, [team, employee, open.addedAt, event.occurredAt, event.position]);
 }
 
 async function project(event: KpiEvent, context: HandlerContext<KpiRunState>): Promise<void> {
@@ -267,9 +206,7 @@ async function project(event: KpiEvent, context: HandlerContext<KpiRunState>): P
       links.project ?? null,
     ]);
   }
-  if (event.eventType === 'team.member_added' || event.eventType === 'team.member_removed') {
-    recordMembership(event, state, defer);
-  }
+  await state.memberships.record(event, sql, defer);
   const contextKey = `${event.context.type}:${event.context.id}`;
   for (const definition of state.definitions) {
     const id = `${definition.key}|${definition.version}`;
@@ -297,26 +234,27 @@ async function project(event: KpiEvent, context: HandlerContext<KpiRunState>): P
         value = (Date.parse(event.occurredAt) - Date.parse(start.at)) / 60_000;
       }
       if (value === undefined) continue;
-      contribute(definition, part, value, event, state, defer);
+      await contribute(definition, part, value, event, state, sql, defer);
     }
   }
 }
 
-function contribute(
+async function contribute(
   definition: KpiDefinition,
   part: Part,
   value: number,
   event: KpiEvent,
   state: KpiRunState,
+  sql: SqlAccess,
   defer: HandlerContext['defer'],
-): void {
+): Promise<void> {
   const grouped = definition.group_by === undefined ? '' : event.payload[definition.group_by];
   const group =
     typeof grouped === 'string' || typeof grouped === 'number' || typeof grouped === 'boolean'
       ? String(grouped)
       : '';
   const day = event.occurredAt.slice(0, 10);
-  for (const scope of scopesFor(definition, event, state)) {
+  for (const scope of await scopesFor(definition, event, state, sql)) {
     const key = [definition.key, definition.version, part, scope, group];
     defer(ADD_TO_BUCKET, [...key, day, value]);
     defer(ADD_CONTRIBUTION, [...key, event.id, event.occurredAt, value]);
@@ -329,18 +267,16 @@ const handle = (event: KpiEvent, context: HandlerContext<KpiRunState>) => projec
 export const kpiProjector = defineConsumer({
   name: KPI_CONSUMER_NAME,
   kind: 'projection',
-  contracts: FEED_CONTRACTS,
+  contracts: PET_CONTRACTS,
   runState: (from: Position): KpiRunState => ({
     from,
     loaded: false,
     definitions: [],
     links: new Map(),
-    memberships: [],
+    memberships: new MembershipHistory(MEMBERSHIPS, from),
     marks: new Map(),
   }),
-  handlers: Object.fromEntries(Object.keys(RENDERERS).map((key) => [key, handle])) as {
-    [Key in keyof typeof RENDERERS]: typeof handle;
-  },
+  handlers: handlerForEach(PET_CONTRACTS, handle),
   readModel: {
     tables: [
       {
@@ -366,13 +302,7 @@ export const kpiProjector = defineConsumer({
         columns: `context TEXT PRIMARY KEY, customer_id TEXT, project_id TEXT`,
         key: ['context'],
       },
-      {
-        name: MEMBERSHIPS,
-        columns: `team_id TEXT NOT NULL, employee_id TEXT NOT NULL, added_position BIGINT NOT NULL,
-          from_at TEXT NOT NULL, to_at TEXT, removed_position BIGINT,
-          PRIMARY KEY (team_id, employee_id, added_position)`,
-        key: ['team_id', 'employee_id', 'added_position'],
-      },
+      membershipTable(MEMBERSHIPS),
       {
         name: MARKS,
         columns: `mark TEXT PRIMARY KEY, at TEXT NOT NULL, position BIGINT NOT NULL`,
