@@ -167,7 +167,7 @@ export function kpiConformance(factory: DatabaseFactory): void {
       const qualification = await v('time_to_qualification');
       expect(qualification.value).toBe((120 + 2880) / 2);
       expect(qualification.reason).toBe(
-        '1500 min is above the 1440 min target and below the 4320 min breach line: warning',
+        '25 h is above the 24 h target and below the 72 h breach line: warning',
       );
       const disqualified = await v('disqualification_rate');
       expect(disqualified.figures).toMatchObject({ numerator: 1, denominator: 3 });
@@ -286,6 +286,35 @@ export function kpiConformance(factory: DatabaseFactory): void {
       await expect(w.db.raw.run('DELETE FROM pet_kpi_definitions')).rejects.toThrow(
         /PET_APPEND_ONLY/,
       );
+    });
+
+    it('computes sums, averages, minima, maxima and percentiles of payload values', async () => {
+      const w = world();
+      await firm(w);
+      const base = await findDefinition(w.store, 'hours_logged');
+      const submitted = { type: 'time_entry.submitted', versions: [1], value: 'minutes' };
+      const define = (key: string, metric: object) => ({ ...base, key, version: 1, metric });
+      await registerDefinitions(w.store, [
+        define('entry_minutes_avg', { aggregate: 'avg', from: [submitted] }),
+        define('entry_minutes_min', { aggregate: 'min', from: [submitted] }),
+        define('entry_minutes_max', { aggregate: 'max', from: [submitted] }),
+        define('entry_minutes_p50', { aggregate: 'percentile', percentile: 50, from: [submitted] }),
+        define('entry_minutes_p90', { aggregate: 'percentile', percentile: 90, from: [submitted] }),
+      ]);
+      await rebuildConsumer(w.store, kpiProjector);
+      // Submitted entries: 60, 30, 120, 60 minutes.
+      const of = async (key: string, more: Partial<KpiQuery> = {}) =>
+        (await value(w, key, more)).value;
+      expect(await of('entry_minutes_avg')).toBe(67.5);
+      expect(await of('entry_minutes_min')).toBe(30);
+      expect(await of('entry_minutes_max')).toBe(120);
+      expect(await of('entry_minutes_p50')).toBe(60);
+      expect(await of('entry_minutes_p90')).toBe(120);
+      // Sam's two entries, by nearest rank.
+      expect(await of('entry_minutes_p50', { scope: 'employee:E-sam' })).toBe(30);
+      // The window edges (the as-of day is partial) agree with whole days.
+      expect(await of('entry_minutes_max', { window: 'today', asOf: after(90, D2) })).toBe(60);
+      expect(await of('entry_minutes_min', { window: 'rolling_7d', asOf: after(90, D2) })).toBe(30);
     });
 
     it('refuses invalid definitions and queries with stable codes', async () => {

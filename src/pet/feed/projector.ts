@@ -15,7 +15,7 @@ import {
 import type { Position } from '../../events/types.js';
 import { REFERENCE_KEYWORD } from '../../registry/contract.js';
 import type { SqlAccess } from '../../store/sql-access.js';
-import { count, duration } from './format.js';
+import { count, duration } from '../format.js';
 import { NameBook, type Names } from './names.js';
 import { PET_CONTRACTS } from '../catalogue.js';
 import { MembershipHistory, membershipTable } from '../consumers/memberships.js';

@@ -7,7 +7,7 @@ import type { HandledEvent } from '../../consumers/consumer.js';
 import type { VersionKey } from '../../consumers/consumer.js';
 import type { PayloadOf } from '../../registry/contract.js';
 import type { PET_CONTRACTS } from '../catalogue.js';
-import { clock, code, duration, instant, money } from './format.js';
+import { clock, code, duration, instant, money } from '../format.js';
 import type { Names } from './names.js';
 
 /** An item's text. */

@@ -8,6 +8,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { KpiDefinitionInvalidError } from '../../events/errors.js';
 import { canonicalSha256 } from '../../events/canonical-json.js';
 import { compileSchema } from '../../registry/compiled-schema.js';
+import { duration } from '../format.js';
 
 const FieldName = Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$' });
 const FieldValue = Type.Union([Type.String(), Type.Number(), Type.Boolean()]);
@@ -258,14 +259,14 @@ export function classify(
   };
 }
 
-/** `82 %`, `135 min`, `12`: a value in its unit. */
+/** `82 %`, `2 h 15 min`, `12`: a value in its unit (minutes to the nearest minute). */
 export function formatValue(definition: KpiDefinition, value: number): string {
   const round = (n: number) => Math.round(n * 100) / 100;
   switch (definition.unit) {
     case 'percent':
       return `${round(value * 100)} %`;
     case 'minutes':
-      return `${round(value)} min`;
+      return duration(Math.round(value));
     default:
       return String(round(value));
   }

@@ -56,7 +56,7 @@ const MARKS = 'pet_rm_kpi_marks';
 const ADD_TO_BUCKET = `INSERT INTO ${BUCKETS}
     (kpi_key, version, part, scope, grp, day, n, total, low, high)
   VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7, $7)
-  ON CONFLICT (kpi_key, version, part, scope, grp, day) DO UPDATE SET
+  ON CONFLICT (kpi_key, version, scope, part, grp, day) DO UPDATE SET
     n = ${BUCKETS}.n + 1, total = ${BUCKETS}.total + excluded.total,
     low = CASE WHEN excluded.low < ${BUCKETS}.low THEN excluded.low ELSE ${BUCKETS}.low END,
     high = CASE WHEN excluded.high > ${BUCKETS}.high THEN excluded.high ELSE ${BUCKETS}.high END`;
@@ -285,8 +285,9 @@ export const kpiProjector = defineConsumer({
           scope TEXT NOT NULL, grp TEXT NOT NULL, day TEXT NOT NULL, n INTEGER NOT NULL,
           total DOUBLE PRECISION NOT NULL, low DOUBLE PRECISION NOT NULL,
           high DOUBLE PRECISION NOT NULL,
-          PRIMARY KEY (kpi_key, version, part, scope, grp, day)`,
-        key: ['kpi_key', 'version', 'part', 'scope', 'grp', 'day'],
+          PRIMARY KEY (kpi_key, version, scope, part, grp, day)`,
+        // Scope before part: a value reads one scope's buckets of every part.
+        key: ['kpi_key', 'version', 'scope', 'part', 'grp', 'day'],
       },
       {
         name: CONTRIBUTIONS,

@@ -1,7 +1,8 @@
 /**
- * How the feed writes money, durations and instants. Payloads carry raw facts (minor units
- * and a currency code, integer minutes, RFC 3339 instants); the words are made here, the same
- * way on every machine and Node.js version (no locale data beyond each currency's digits).
+ * How PET writes money, durations and instants for people (the feed, KPI values). Payloads
+ * carry raw facts (minor units and a currency code, integer minutes, RFC 3339 instants); the
+ * words are made here, the same way on every machine and Node.js version (no locale data
+ * beyond each currency's digits).
  */
 
 /** `EUR 12,500.00` from 1250000 minor units; `JPY 1,200` for a currency without decimals. */
