@@ -42,9 +42,10 @@ export interface KpiRunState {
   readonly from: bigint;
   loaded: boolean;
   definitions: KpiDefinition[];
-  readonly links: Map<string, Links>;
+  /** null: known not to exist before this run. */
+  readonly links: Map<string, Links | null>;
   readonly memberships: MembershipHistory;
-  readonly marks: Map<string, Mark>;
+  readonly marks: Map<string, Mark | null>;
 }
 
 const BUCKETS = 'pet_rm_kpi_buckets';
@@ -87,38 +88,64 @@ async function load(state: KpiRunState, sql: SqlAccess): Promise<void> {
     (row) =>
       (typeof row.document === 'string' ? JSON.parse(row.document) : row.document) as KpiDefinition,
   );
-  if (state.from === 0n) return;
-  for (const row of await sql.query<{
-    context: string;
-    customer_id: string | null;
-    project_id: string | null;
-  }>(`SELECT context, customer_id, project_id FROM ${LINKS}`)) {
-    state.links.set(row.context, {
-      ...(row.customer_id === null ? {} : { customer: row.customer_id }),
-      ...(row.project_id === null ? {} : { project: row.project_id }),
-    });
-  }
-  for (const row of await sql.query<{ mark: string; at: string; position: string | number }>(
-    `SELECT mark, at, position FROM ${MARKS}`,
-  )) {
-    state.marks.set(row.mark, { at: row.at, position: BigInt(row.position) });
-  }
 }
 
-/** A mark known before this event (a replayed batch does not see its own later marks). */
-function markBefore(state: KpiRunState, mark: string, position: bigint): Mark | undefined {
-  const found = state.marks.get(mark);
-  return found !== undefined && found.position < position ? found : undefined;
+/**
+ * Where a context belongs: learned in this run, or (for a context created before the run)
+ * read back from the read model once.
+ */
+async function linksOf(state: KpiRunState, sql: SqlAccess, context: string): Promise<Links> {
+  let found = state.links.get(context);
+  if (found === undefined) {
+    found = null;
+    if (state.from > 0n) {
+      const [row] = await sql.query<{ customer_id: string | null; project_id: string | null }>(
+        `SELECT customer_id, project_id FROM ${LINKS} WHERE context = $1`,
+        [context],
+      );
+      if (row !== undefined) {
+        found = {
+          ...(row.customer_id === null ? {} : { customer: row.customer_id }),
+          ...(row.project_id === null ? {} : { project: row.project_id }),
+        };
+      }
+    }
+    state.links.set(context, found);
+  }
+  return found ?? {};
+}
+
+/** A mark set before this event (a replayed batch does not see its own later marks). */
+async function markBefore(
+  state: KpiRunState,
+  sql: SqlAccess,
+  mark: string,
+  position: bigint,
+): Promise<Mark | undefined> {
+  let found = state.marks.get(mark);
+  if (found === undefined) {
+    found = null;
+    if (state.from > 0n) {
+      const [row] = await sql.query<{ at: string; position: string | number }>(
+        `SELECT at, position FROM ${MARKS} WHERE mark = $1`,
+        [mark],
+      );
+      if (row !== undefined) found = { at: row.at, position: BigInt(row.position) };
+    }
+    state.marks.set(mark, found);
+  }
+  return found !== null && found.position < position ? found : undefined;
 }
 
 /** Sets a mark unless an earlier event set it; true if this event set it. */
-function setMark(
+async function setMark(
   state: KpiRunState,
+  sql: SqlAccess,
   defer: HandlerContext['defer'],
   mark: string,
   event: KpiEvent,
-): boolean {
-  if (markBefore(state, mark, event.position) !== undefined) return false;
+): Promise<boolean> {
+  if ((await markBefore(state, sql, mark, event.position)) !== undefined) return false;
   state.marks.set(mark, { at: event.occurredAt, position: event.position });
   defer(SET_MARK, [mark, event.occurredAt, event.position]);
   return true;
@@ -158,9 +185,12 @@ async function scopesFor(
   sql: SqlAccess,
 ): Promise<string[]> {
   const { payload, context } = event;
-  const own = state.links.get(`${context.type}:${context.id}`) ?? {};
-  const viaTicket = state.links.get(`ticket:${text(payload.ticket_id) ?? ''}`) ?? {};
-  const viaProject = state.links.get(`project:${text(payload.project_id) ?? ''}`) ?? {};
+  const ticketId = text(payload.ticket_id);
+  const projectId = text(payload.project_id);
+  const own = await linksOf(state, sql, `${context.type}:${context.id}`);
+  const viaTicket = ticketId === undefined ? {} : await linksOf(state, sql, `ticket:${ticketId}`);
+  const viaProject =
+    projectId === undefined ? {} : await linksOf(state, sql, `project:${projectId}`);
   const customer =
     text(payload.customer_id) ?? own.customer ?? viaTicket.customer ?? viaProject.customer;
   const project =
@@ -213,23 +243,27 @@ async function project(event: KpiEvent, context: HandlerContext<KpiRunState>): P
     for (const [index, { part, source }] of sourcesOf(definition.metric).entries()) {
       // An earlier event of the kind a source excludes marks the context.
       if (source.unless_earlier !== undefined && matches(source.unless_earlier, event)) {
-        setMark(state, defer, `unless|${id}|${index}|${contextKey}`, event);
+        await setMark(state, sql, defer, `unless|${id}|${index}|${contextKey}`, event);
       }
       if (!matches(source, event)) continue;
       if (
         source.unless_earlier !== undefined &&
-        markBefore(state, `unless|${id}|${index}|${contextKey}`, event.position) !== undefined
+        (await markBefore(state, sql, `unless|${id}|${index}|${contextKey}`, event.position)) !==
+          undefined
       ) {
         continue;
       }
       let value = valueOf(source, event);
       if (part === 'start') {
-        setMark(state, defer, `start|${id}|${contextKey}`, event);
+        await setMark(state, sql, defer, `start|${id}|${contextKey}`, event);
         continue;
       }
       if (definition.metric.aggregate === 'duration') {
-        const start = markBefore(state, `start|${id}|${contextKey}`, event.position);
-        if (start === undefined || !setMark(state, defer, `end|${id}|${contextKey}`, event))
+        const start = await markBefore(state, sql, `start|${id}|${contextKey}`, event.position);
+        if (
+          start === undefined ||
+          !(await setMark(state, sql, defer, `end|${id}|${contextKey}`, event))
+        )
           continue;
         value = (Date.parse(event.occurredAt) - Date.parse(start.at)) / 60_000;
       }
