@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { CliUsageError } from '../../events/errors.js';
+import { CliUsageError, ConsumerBusyError } from '../../events/errors.js';
 import { rebuildConsumer } from '../../consumers/read-model.js';
 import { kpiProjector } from '../../pet/kpi/projector.js';
 import {
@@ -150,6 +150,13 @@ export async function kpiDefineCommand(
         onBatch: (p) => bar?.update(p.handled, { rate: rate(p.handled, started) }),
       })
     ).handled;
+  } catch (error) {
+    if (!(error instanceof ConsumerBusyError)) throw error;
+    // Registered all the same: its values come with the next rebuild.
+    output.err(
+      `Registered KPI ${definition.key} v${definition.version}, not computed yet: ${error.message}; then run pet-events consumers rebuild ${kpiProjector.name}.`,
+    );
+    return;
   } finally {
     bar?.stop();
   }
