@@ -46,6 +46,11 @@ export {
   FeedItemNotFoundError,
   FeedQueryInvalidError,
   FeedViewerUnknownError,
+  KpiDefinitionChangedError,
+  KpiDefinitionInvalidError,
+  KpiQueryInvalidError,
+  KpiUnknownError,
+  AuditQueryInvalidError,
 } from './events/errors.js';
 export {
   assertVersionsHandled,
@@ -110,6 +115,46 @@ export {
 } from './registry/sync.js';
 export { PET_CONTRACTS } from './pet/catalogue.js';
 export { PET_CONSUMERS } from './pet/consumers/catalogue.js';
+export {
+  auditHistory,
+  foldEvent,
+  type AuditEntry,
+  type AuditFinding,
+  type AuditHistory,
+  type AuditState,
+} from './pet/audit/history.js';
+export { exportCloudEvents, type ExportOptions } from './pet/audit/export.js';
+export {
+  DEFAULT_CLOUDEVENTS_SOURCE,
+  toCloudEvent,
+  type PetCloudEvent,
+} from './events/cloudevents.js';
+export { kpiProjector, KPI_CONSUMER_NAME } from './pet/kpi/projector.js';
+export {
+  kpiValue,
+  explainKpi,
+  windowStart,
+  KPI_WINDOWS,
+  type KpiExplanation,
+  type KpiFigures,
+  type KpiQuery,
+  type KpiValue,
+  type KpiWindow,
+} from './pet/kpi/query.js';
+export {
+  builtInDefinitions,
+  findDefinition,
+  listDefinitions,
+  registerDefinitions,
+  type RegisteredDefinition,
+} from './pet/kpi/registry.js';
+export {
+  classify,
+  validateDefinition,
+  KpiDefinitionSchema,
+  type Classification,
+  type KpiDefinition,
+} from './pet/kpi/definition.js';
 export {
   feedProjector,
   FEED_CONSUMER_NAME,

@@ -179,6 +179,38 @@ describe('pet-events command line', () => {
     expect(process.exitCode).toBe(1);
   });
 
+  it("prints a context's audited history and exports CloudEvents", async () => {
+    await run('demo', '--days', '5');
+    const db = new Database(join(folder, 'pet.db'), { readonly: true });
+    const { context_id: ticket, n } = db
+      .prepare(
+        "SELECT context_id, count(*) AS n FROM domain_events WHERE context_type = 'ticket' GROUP BY context_id ORDER BY n DESC LIMIT 1",
+      )
+      .get() as { context_id: string; n: number };
+    const events = (db.prepare('SELECT count(*) AS n FROM domain_events').get() as { n: number }).n;
+    db.close();
+    lines.out = [];
+    await run('audit', 'history', `ticket/${ticket}`);
+    expect(lines.out[0]).toBe(`ticket/${ticket}: ${n} events`);
+    expect(lines.out[1]).toMatch(
+      /^ {2}v1 {2}#\d+ {2}\S+ \(recorded \S+\) {2}.+ {2}ticket\.created@1$/,
+    );
+    expect(lines.out[2]).toMatch(/^ {6}status — → new; customer_id /);
+    expect(process.exitCode).toBeUndefined();
+    lines.out = [];
+    await run('--json', 'audit', 'history', `ticket/${ticket}`);
+    expect(JSON.parse(lines.out.at(-1) ?? '')).toMatchObject({
+      findings: [],
+      context: { id: ticket },
+    });
+    lines.out = [];
+    await run('audit', 'export');
+    expect(lines.out).toHaveLength(events);
+    expect(JSON.parse(lines.out[0] ?? '')).toMatchObject({ specversion: '1.0', petposition: '1' });
+    await run('audit', 'history', 'ticket');
+    expect(lines.err.at(-1)).toMatch(/^error \[PET_CLI_USAGE\]: a context is TYPE\/ID/);
+  });
+
   it('refuses demo options out of range, and a period that is not over', async () => {
     await run('demo', '--scale', '0');
     expect(lines.err.at(-1)).toBe(

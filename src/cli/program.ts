@@ -11,6 +11,7 @@ import {
   consumersStatusCommand,
   consumersVerifyCommand,
 } from './commands/consumers.js';
+import { auditExportCommand, auditHistoryCommand } from './commands/audit.js';
 import { DEMO_DEFAULTS, demoCommand } from './commands/demo.js';
 import { eventsCommand } from './commands/events.js';
 import { feedCommand } from './commands/feed.js';
@@ -217,6 +218,32 @@ export function buildProgram(output: Output = processOutput): Command {
     .action(
       withStore((store, json, file: string) =>
         kpiDefineCommand(store, output, file, { json, progress: process.stderr.isTTY }),
+      ),
+    );
+
+  const audit = program.command('audit').description('audited histories and exports of the log');
+  audit
+    .command('history <context>')
+    .description(
+      "a context's events (TYPE/ID) in version order: who, when, what, and the state before and after; exit 1 on a finding",
+    )
+    .option('--at <instant>', 'the history and state as of this instant')
+    .action(
+      withStore((store, json, context: string, options: { at?: string }) =>
+        auditHistoryCommand(store, output, context, { ...options, json }),
+      ),
+    );
+  audit
+    .command('export')
+    .description('events as CloudEvents 1.0 (structured JSON), one per line, in log order')
+    .option('--context <context>', "only this context's events (TYPE/ID)")
+    .option('--from <position>', 'events after this position', '0')
+    .option('--to <position>', 'up to and including the event at this position')
+    .option('--source <uri>', 'the CloudEvents source', 'urn:pet-events')
+    .action(
+      withStore(
+        (store, _json, options: { context?: string; from: string; to?: string; source?: string }) =>
+          auditExportCommand(store, output, { ...options, progress: process.stderr.isTTY }),
       ),
     );
 

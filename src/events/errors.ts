@@ -553,3 +553,14 @@ export class KpiQueryInvalidError extends PetError {
     super(`KPI ${field} ${problem}`);
   }
 }
+
+/** An audit request is malformed (a context reference, an instant): names what is wrong. */
+export class AuditQueryInvalidError extends PetError {
+  readonly code = 'PET_AUDIT_QUERY_INVALID';
+  constructor(
+    readonly field: string,
+    readonly problem: string,
+  ) {
+    super(`Audit ${field} ${problem}`);
+  }
+}

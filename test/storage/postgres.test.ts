@@ -1,4 +1,5 @@
 import { describe } from 'vitest';
+import { auditConformance } from '../conformance/audit-suite.js';
 import { consumerOperationsConformance } from '../conformance/consumer-operations-suite.js';
 import { consumerConformance } from '../conformance/consumer-suite.js';
 import { contractConformance } from '../conformance/contracts-suite.js';
@@ -24,5 +25,6 @@ describe.skipIf(postgresFactory.skipReason !== undefined)(
     petScenarioConformance(postgresFactory);
     feedConformance(postgresFactory);
     kpiConformance(postgresFactory);
+    auditConformance(postgresFactory);
   },
 );

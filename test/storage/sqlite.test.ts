@@ -1,4 +1,5 @@
 import { describe } from 'vitest';
+import { auditConformance } from '../conformance/audit-suite.js';
 import { consumerOperationsConformance } from '../conformance/consumer-operations-suite.js';
 import { consumerConformance } from '../conformance/consumer-suite.js';
 import { contractConformance } from '../conformance/contracts-suite.js';
@@ -22,4 +23,5 @@ describe('SQLite event store', () => {
   petScenarioConformance(sqliteFactory);
   feedConformance(sqliteFactory);
   kpiConformance(sqliteFactory);
+  auditConformance(sqliteFactory);
 });
