@@ -43,12 +43,13 @@ describe('pet-events command line', () => {
       'Applied migration 0005 consumer-status',
       'Applied migration 0006 feed-reactions',
       'Applied migration 0007 kpi-definitions',
+      'Applied migration 0008 audit-chain',
       ...PET_CONTRACTS.map((c) => `Registered schema ${c.eventType} v${c.schemaVersion}`),
       ...builtInDefinitions().map((d) => `Registered KPI ${d.key} v${d.version}`),
     ]);
     lines.out = [];
     await run('migrate');
-    expect(lines.out).toEqual(['Database is up to date (migration 7).']);
+    expect(lines.out).toEqual(['Database is up to date (migration 8).']);
     expect(process.exitCode).toBeUndefined();
   });
 
@@ -333,7 +334,7 @@ describe('pet-events command line', () => {
     await run('events');
     expect(process.exitCode).toBe(1);
     expect(lines.err.at(-1)).toBe(
-      'error [PET_DATABASE_NOT_MIGRATED]: Database not migrated: it is at migration 0, this release needs 7 (run pet-events migrate)',
+      'error [PET_DATABASE_NOT_MIGRATED]: Database not migrated: it is at migration 0, this release needs 8 (run pet-events migrate)',
     );
   });
 

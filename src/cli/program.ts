@@ -11,7 +11,12 @@ import {
   consumersStatusCommand,
   consumersVerifyCommand,
 } from './commands/consumers.js';
-import { auditExportCommand, auditHistoryCommand } from './commands/audit.js';
+import {
+  auditDigestCommand,
+  auditExportCommand,
+  auditHistoryCommand,
+  auditVerifyCommand,
+} from './commands/audit.js';
 import { DEMO_DEFAULTS, demoCommand } from './commands/demo.js';
 import { eventsCommand } from './commands/events.js';
 import { feedCommand } from './commands/feed.js';
@@ -231,6 +236,27 @@ export function buildProgram(output: Output = processOutput): Command {
     .action(
       withStore((store, json, context: string, options: { at?: string }) =>
         auditHistoryCommand(store, output, context, { ...options, json }),
+      ),
+    );
+  audit
+    .command('digest')
+    .description(
+      'seal the log into the audit chain, then print where the chain ends (keep it outside the database)',
+    )
+    .action(
+      withStore((store, json) =>
+        auditDigestCommand(store, output, { json, progress: process.stderr.isTTY }),
+      ),
+    );
+  audit
+    .command('verify')
+    .description(
+      'check guards, chain, links, payloads and references (and a digest); exit 1 with the first finding',
+    )
+    .option('--digest <file>', 'a digest printed by audit digest')
+    .action(
+      withStore((store, json, options: { digest?: string }) =>
+        auditVerifyCommand(store, output, { ...options, json, progress: process.stderr.isTTY }),
       ),
     );
   audit

@@ -68,6 +68,15 @@ export class CheckedTransaction implements StoreTransaction {
         this.#guard.run(() => this.#operations.saveCheckpoint(consumer, from, to)),
       saveConsumerStatus: (status) =>
         this.#guard.run(() => this.#operations.saveConsumerStatus(status)),
+      sealChain: (entries) =>
+        this.#guard.run(() =>
+          this.#operations.sql.executeBatch(
+            entries.map((entry) => ({
+              text: 'INSERT INTO audit_chain (seq, position, event_id, link, sealed_at) VALUES ($1, $2, $3, $4, $5)',
+              params: [entry.seq, entry.position, entry.eventId, entry.link, entry.sealedAt],
+            })),
+          ),
+        ),
     });
   }
 

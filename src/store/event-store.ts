@@ -131,6 +131,11 @@ export interface EventStore {
    * Read-only SQL outside any transaction (`$1` placeholders on both databases), for queries
    * over read models. A statement that writes is refused with PET_UNIT_OF_WORK_INVALID.
    */
+  /**
+   * The append-only guards (triggers) of the log's tables that are missing or disabled, by
+   * name; empty when all are in place.
+   */
+  missingGuards(): Promise<string[]>;
   query<Row extends Record<string, unknown> = Record<string, unknown>>(
     text: string,
     params?: readonly SqlValue[],

@@ -24,6 +24,17 @@ export interface TransactionInternals {
   saveCheckpoint(consumer: string, from: Position, to: Position): Promise<boolean>;
   /** Records a consumer's status in this transaction. */
   saveConsumerStatus(status: StoredConsumerStatus): Promise<void>;
+  /** Extends the audit chain by these entries, in order (src/audit/chain.ts). */
+  sealChain(entries: readonly ChainEntry[]): Promise<void>;
+}
+
+/** One entry of the audit chain. */
+export interface ChainEntry {
+  readonly seq: bigint;
+  readonly position: Position;
+  readonly eventId: string;
+  readonly link: string;
+  readonly sealedAt: string;
 }
 
 /** Keeps a transaction's internal operations (called by the store that makes it). */

@@ -5,7 +5,7 @@ const TRANSACTION_CONTROL =
   /^\s*(begin|start|commit|end|rollback|abort|savepoint|release|prepare\s+transaction)\b/i;
 // PET Events' own tables: written only through the store, never by the domain's SQL.
 export const OWN_TABLES =
-  /\b(domain_events|event_types|event_schema_versions|event_schema_deprecations|contexts|consumer_checkpoints|consumer_status|unit_of_work_keys|pet_schema_migrations)\b/i;
+  /\b(domain_events|event_types|event_schema_versions|event_schema_deprecations|contexts|consumer_checkpoints|consumer_status|unit_of_work_keys|pet_schema_migrations|audit_chain)\b/i;
 const WRITES =
   /^\s*(with\b[\s\S]*\b)?(insert|update|delete|merge|truncate|alter|drop|create|grant|revoke|copy)\b/i;
 

@@ -1,5 +1,6 @@
 import { describe } from 'vitest';
 import { auditConformance } from '../conformance/audit-suite.js';
+import { integrityConformance } from '../conformance/integrity-suite.js';
 import { consumerOperationsConformance } from '../conformance/consumer-operations-suite.js';
 import { consumerConformance } from '../conformance/consumer-suite.js';
 import { contractConformance } from '../conformance/contracts-suite.js';
@@ -26,5 +27,6 @@ describe.skipIf(postgresFactory.skipReason !== undefined)(
     feedConformance(postgresFactory);
     kpiConformance(postgresFactory);
     auditConformance(postgresFactory);
+    integrityConformance(postgresFactory);
   },
 );

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { chainHead, sealLog } from '../../audit/chain.js';
+import { verifyLog, type ChainDigest } from '../../audit/verify.js';
 import { CliUsageError } from '../../events/errors.js';
 import { toPosition, type ContextRef } from '../../events/types.js';
 import { exportCloudEvents } from '../../pet/audit/export.js';
@@ -93,4 +96,89 @@ export async function auditExportCommand(
   } finally {
     bar?.stop();
   }
+}
+
+/** `pet-events audit digest`: seals the log, then prints where the chain ends. */
+export async function auditDigestCommand(
+  store: EventStore,
+  output: Output,
+  options: { json: boolean; progress: boolean },
+): Promise<void> {
+  const head = await chainHead(store);
+  const total = Number((await store.backlog(head.position)).events);
+  const bar = total >= 10_000 ? progressBar(options, 'Sealing') : undefined;
+  const started = performance.now();
+  bar?.start(total, 0, { rate: 0 });
+  try {
+    await sealLog(store, { onPage: (n) => bar?.update(n, { rate: rate(n, started) }) });
+  } finally {
+    bar?.stop();
+  }
+  const sealed = await chainHead(store);
+  const digest: ChainDigest = {
+    seq: sealed.seq.toString(),
+    position: sealed.position.toString(),
+    link: sealed.link,
+    at: sealed.sealedAt ?? new Date().toISOString(),
+  };
+  output.out(
+    options.json
+      ? JSON.stringify(digest)
+      : `${JSON.stringify(digest)}\nKeep this line outside the database; pet-events audit verify --digest FILE checks the log still reaches it.`,
+  );
+}
+
+/** `pet-events audit verify [--digest FILE]`: exit 1 with the first finding. */
+export async function auditVerifyCommand(
+  store: EventStore,
+  output: Output,
+  options: { digest?: string; json: boolean; progress: boolean },
+): Promise<void> {
+  const digest = options.digest === undefined ? undefined : readDigest(options.digest);
+  const total = Number((await store.backlog(toPosition(0))).events);
+  const bar = total >= 10_000 ? progressBar(options, 'Verifying') : undefined;
+  const started = performance.now();
+  bar?.start(total, 0, { rate: 0 });
+  let report;
+  try {
+    report = await verifyLog(store, {
+      ...(digest === undefined ? {} : { digest }),
+      onProgress: (n) => bar?.update(n, { rate: rate(n, started) }),
+    });
+  } finally {
+    bar?.stop();
+  }
+  if (options.json) {
+    output.out(JSON.stringify(report));
+  } else if (report.finding === null) {
+    output.out(
+      `Verified ${report.checked} events (${report.sealed} sealed, ${report.checked - report.sealed} not sealed yet): no finding${digest === undefined ? '' : `; the chain reaches the digest at entry ${digest.seq}`}.`,
+    );
+  } else {
+    output.out(
+      `Finding${report.finding.position === null ? '' : ` at #${report.finding.position}`}: ${report.finding.problem}`,
+    );
+  }
+  if (!report.ok) process.exitCode = 1;
+}
+
+function readDigest(file: string): ChainDigest {
+  try {
+    const lines = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim().startsWith('{'));
+    const value = JSON.parse(lines[0] ?? '') as Partial<ChainDigest>;
+    if (
+      typeof value.seq === 'string' &&
+      typeof value.position === 'string' &&
+      typeof value.link === 'string' &&
+      /^[0-9a-f]{64}$/.test(value.link) &&
+      typeof value.at === 'string'
+    ) {
+      return value as ChainDigest;
+    }
+  } catch {
+    // reported below
+  }
+  throw new CliUsageError(`${file} holds no digest printed by pet-events audit digest`);
 }

@@ -40,6 +40,16 @@ import { sqlAccess } from './sql-access.js';
 import { checkReadSql } from '../sql-guard.js';
 import type { SqlValue } from '../sql-access.js';
 
+/** The tables whose rows never change: each has an append-only and a no-truncate trigger. */
+const GUARDED_TABLES = [
+  'domain_events',
+  'contexts',
+  'event_types',
+  'event_schema_versions',
+  'event_schema_deprecations',
+  'audit_chain',
+];
+
 /** Options for a PostgreSQL event store. */
 export interface PostgresEventStoreOptions {
   /** `postgres://user@host:port/database`. */
@@ -181,6 +191,22 @@ class PostgresEventStore implements EventStore {
 
   backlog(after: Position): Promise<Backlog> {
     return this.#open(() => backlog(this.#pool, after));
+  }
+
+  missingGuards(): Promise<string[]> {
+    return this.#open(async () => {
+      // Enabled triggers of the store's schema (`D` is disabled).
+      const { rows } = await this.#pool.query<{ name: string }>(
+        `SELECT t.tgname AS name FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+          WHERE c.relnamespace = current_schema()::regnamespace AND NOT t.tgisinternal
+            AND t.tgenabled <> 'D'`,
+      );
+      const present = new Set(rows.map((row) => row.name));
+      return GUARDED_TABLES.flatMap((table) => [
+        `${table}_append_only`,
+        `${table}_no_truncate`,
+      ]).filter((name) => !present.has(name));
+    });
   }
 
   async query<Row extends Record<string, unknown>>(

@@ -44,6 +44,16 @@ import type { SqlValue } from '../sql-access.js';
 
 export type Durability = 'full' | 'relaxed' | 'bulk';
 
+/** The tables whose rows never change: each has a no-update and a no-delete trigger. */
+const GUARDED_TABLES = [
+  'domain_events',
+  'contexts',
+  'event_types',
+  'event_schema_versions',
+  'event_schema_deprecations',
+  'audit_chain',
+];
+
 /** A group of transactions sharing one SQLite commit (`bulk` durability). */
 interface CommitGroup {
   readonly started: number;
@@ -270,6 +280,21 @@ class SqliteEventStore implements EventStore {
 
   headPosition(): Promise<Position> {
     return this.#read(() => headPosition(this.#reader));
+  }
+
+  missingGuards(): Promise<string[]> {
+    return this.#read(() => {
+      const present = new Set(
+        (
+          this.#reader.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'").all() as {
+            name: string;
+          }[]
+        ).map((row) => row.name),
+      );
+      return GUARDED_TABLES.flatMap((table) => [`${table}_no_update`, `${table}_no_delete`]).filter(
+        (name) => !present.has(name),
+      );
+    });
   }
 
   async query<Row extends Record<string, unknown>>(

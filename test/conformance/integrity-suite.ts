@@ -1,0 +1,230 @@
+/**
+ * Integrity, on each database: the log sealed into the audit chain, a digest kept outside,
+ * and a verify that finds, by position, a payload edited, an event deleted, a forged event
+ * inserted and two events swapped, each done with the guards taken away (as a superuser
+ * could) and put back; and the guards themselves missing.
+ */
+import { describe, expect, it } from 'vitest';
+import { chainHead, sealLog } from '../../src/audit/chain.js';
+import { verifyLog, type ChainDigest } from '../../src/audit/verify.js';
+import type { RecordedEvent } from '../../src/events/types.js';
+import type { DatabaseFactory, TestDatabase } from '../support/databases.js';
+import { actingAs, after, asAdmin, usePetWorld, type World } from '../pet/world.js';
+
+async function story(w: World): Promise<RecordedEvent[]> {
+  await w.pet.tickets.create(asAdmin(after(10)), {
+    id: 'T-1',
+    customerId: 'C-acme',
+    subject: 'VPN',
+    priority: 'urgent',
+  });
+  await w.pet.tickets.assign(asAdmin(after(11)), { id: 'T-1', employeeId: 'E-sam' });
+  await w.pet.tickets.changeStatus(actingAs('E-sam', after(20)), { id: 'T-1', to: 'open' });
+  await w.pet.tickets.changeStatus(actingAs('E-sam', after(30)), { id: 'T-1', to: 'resolved' });
+  return w.store.readLog({ limit: 1000 });
+}
+
+/** Runs raw SQL with the log's guards taken away, then puts them back. */
+async function withoutGuards(
+  db: TestDatabase,
+  dialect: 'sqlite' | 'postgres',
+  statements: readonly string[],
+): Promise<void> {
+  if (dialect === 'postgres') {
+    await db.raw.run('ALTER TABLE domain_events DISABLE TRIGGER ALL');
+    for (const statement of statements) await db.raw.run(statement);
+    await db.raw.run('ALTER TABLE domain_events ENABLE TRIGGER ALL');
+    return;
+  }
+  const triggers = (await db.raw.run(
+    "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'domain_events'",
+  )) as { name: string; sql: string }[];
+  await db.raw.run('PRAGMA foreign_keys = OFF');
+  for (const { name } of triggers) await db.raw.run(`DROP TRIGGER ${name}`);
+  for (const statement of statements) await db.raw.run(statement);
+  for (const { sql } of triggers) await db.raw.run(sql);
+}
+
+const quote = (text: string) => `'${text.replaceAll("'", "''")}'`;
+
+export function integrityConformance(factory: DatabaseFactory): void {
+  describe('integrity', () => {
+    const world = usePetWorld(factory);
+
+    async function sealed(w: World): Promise<{ log: RecordedEvent[]; digest: ChainDigest }> {
+      const log = await story(w);
+      await sealLog(w.store);
+      const head = await chainHead(w.store);
+      return {
+        log,
+        digest: {
+          seq: head.seq.toString(),
+          position: head.position.toString(),
+          link: head.link,
+          at: head.sealedAt ?? '',
+        },
+      };
+    }
+
+    it('seals the log in order, reaches its digest, and seals only what is new', async () => {
+      const w = world();
+      const { log, digest } = await sealed(w);
+      expect(digest.seq).toBe(String(log.length));
+      expect(await verifyLog(w.store, { digest })).toEqual({
+        ok: true,
+        checked: log.length,
+        sealed: log.length,
+        finding: null,
+      });
+      await w.pet.tickets.changeStatus(asAdmin(after(40)), { id: 'T-1', to: 'closed' });
+      const unsealed = await verifyLog(w.store, { digest });
+      expect([unsealed.ok, unsealed.checked, unsealed.sealed]).toEqual([
+        true,
+        log.length + 1,
+        log.length,
+      ]);
+      expect((await sealLog(w.store)).sealed).toBe(1);
+      expect((await sealLog(w.store)).sealed).toBe(0);
+      // The chain is the store's own: domain SQL cannot write it, nor can anyone change it.
+      await expect(w.db.raw.run('DELETE FROM audit_chain')).rejects.toThrow(/PET_APPEND_ONLY/);
+      await expect(
+        w.db.raw.run(`INSERT INTO audit_chain (seq, position, event_id, link, sealed_at)
+          VALUES (99, 1, ${quote(log[0]?.id ?? '')}, ${quote('0'.repeat(64))}, 'now')`),
+      ).rejects.toThrow(/PET_APPEND_ONLY|UNIQUE|unique/);
+    });
+
+    it('finds an edited payload at its position', async () => {
+      const w = world();
+      const { log, digest } = await sealed(w);
+      const created = log.find((e) => e.eventType === 'ticket.created') as RecordedEvent;
+      await withoutGuards(w.db, factory.dialect, [
+        factory.dialect === 'postgres'
+          ? `UPDATE domain_events SET payload = jsonb_set(payload, '{priority}', '"low"') WHERE id = ${quote(created.id)}`
+          : `UPDATE domain_events SET payload = json_set(payload, '$.priority', 'low') WHERE id = ${quote(created.id)}`,
+      ]);
+      const report = await verifyLog(w.store, { digest });
+      expect(report.finding).toEqual({
+        position: created.position.toString(),
+        problem: `the event at #${created.position} does not match chain entry ${log.indexOf(created) + 1}: its recorded content changed`,
+      });
+    });
+
+    it('finds a deleted event, naming its position', async () => {
+      const w = world();
+      const { log, digest } = await sealed(w);
+      const assigned = log.find((e) => e.eventType === 'ticket.assigned') as RecordedEvent;
+      await withoutGuards(w.db, factory.dialect, [
+        `DELETE FROM domain_events WHERE id = ${quote(assigned.id)}`,
+      ]);
+      const report = await verifyLog(w.store, { digest });
+      const next = log[log.indexOf(assigned) + 1] as RecordedEvent;
+      expect(report.finding?.position).toBe(next.position.toString());
+      expect(report.finding?.problem).toContain(`names #${assigned.position} (${assigned.id})`);
+      expect(report.finding?.problem).toContain('an event was removed, added or moved');
+    });
+
+    it('finds a forged event inserted into the log, at its position', async () => {
+      const w = world();
+      const { log, digest } = await sealed(w);
+      const created = log.find((e) => e.eventType === 'ticket.created') as RecordedEvent;
+      const forgedId = '0190a1b2-0000-7000-8000-00000000f0f0';
+      const copy = `event_type, schema_version, occurred_at, recorded_at, actor_employee_id,
+        context_type, context_id, payload`;
+      await withoutGuards(
+        w.db,
+        factory.dialect,
+        factory.dialect === 'postgres'
+          ? [
+              // Same transaction as the ticket's creation, a later position: right after it in log order.
+              `INSERT INTO domain_events (id, position, transaction_id, context_version, ${copy})
+                 OVERRIDING SYSTEM VALUE
+                 SELECT ${quote(forgedId)}, 100000, transaction_id, 99, ${copy}
+                 FROM domain_events WHERE id = ${quote(created.id)}`,
+            ]
+          : [
+              `UPDATE domain_events SET position = position + 1000000 WHERE position > ${created.position}`,
+              `UPDATE domain_events SET position = position - 999999 WHERE position > 1000000`,
+              `INSERT INTO domain_events (id, position, context_version, ${copy})
+                 SELECT ${quote(forgedId)}, position + 1, 99, ${copy}
+                 FROM domain_events WHERE id = ${quote(created.id)}`,
+            ],
+      );
+      const report = await verifyLog(w.store, { digest });
+      const forged = (await w.store.getEvent(forgedId)) as RecordedEvent;
+      expect(report.finding?.position).toBe(forged.position.toString());
+      expect(report.finding?.problem).toContain(
+        `(${forgedId}): an event was removed, added or moved`,
+      );
+    });
+
+    it('finds two events swapped, at the first of them', async () => {
+      const w = world();
+      const { log, digest } = await sealed(w);
+      const [a, b] = log.filter((e) => e.context.id === 'T-1') as [RecordedEvent, RecordedEvent];
+      // PostgreSQL orders the log by (transaction, position): swapping the transactions swaps
+      // the events; SQLite orders it by position.
+      const swap =
+        factory.dialect === 'postgres'
+          ? [
+              `CREATE TEMP TABLE swap AS SELECT id, transaction_id FROM domain_events WHERE id IN (${quote(a.id)}, ${quote(b.id)})`,
+              `UPDATE domain_events d SET transaction_id = s.transaction_id
+                 FROM swap s WHERE d.id = ${quote(b.id)} AND s.id = ${quote(a.id)}`,
+              `UPDATE domain_events d SET transaction_id = s.transaction_id
+                 FROM swap s WHERE d.id = ${quote(a.id)} AND s.id = ${quote(b.id)}`,
+            ]
+          : [
+              `UPDATE domain_events SET position = 999999 WHERE id = ${quote(a.id)}`,
+              `UPDATE domain_events SET position = ${a.position} WHERE id = ${quote(b.id)}`,
+              `UPDATE domain_events SET position = ${b.position} WHERE id = ${quote(a.id)}`,
+            ];
+      await withoutGuards(w.db, factory.dialect, swap);
+      const report = await verifyLog(w.store, { digest });
+      // The log's event at entry a's place is now b (moved to a's position, or before a).
+      const now = (await w.store.getEvent(b.id)) as RecordedEvent;
+      expect(report.finding?.position).toBe(now.position.toString());
+      expect(report.finding?.problem).toContain(`names #${a.position} (${a.id})`);
+      expect(report.finding?.problem).toContain(`(${b.id}): an event was removed, added or moved`);
+    });
+
+    it('finds guards missing, a chain that no longer reaches the digest, and payloads that break their schema', async () => {
+      const w = world();
+      const { digest } = await sealed(w);
+      expect(
+        (await verifyLog(w.store, { digest: { ...digest, link: 'f'.repeat(64) } })).finding,
+      ).toEqual({
+        position: digest.position,
+        problem: `the chain no longer reaches the digest: link ${digest.link} at entry ${digest.seq}, the digest says ${'f'.repeat(64)}`,
+      });
+      expect(
+        (await verifyLog(w.store, { digest: { ...digest, seq: String(Number(digest.seq) + 5) } }))
+          .finding?.problem,
+      ).toBe(
+        `the chain ends at entry ${digest.seq}, before the digest's entry ${Number(digest.seq) + 5}`,
+      );
+      // An event not sealed yet is still checked against its schema.
+      await w.pet.tickets.changeStatus(asAdmin(after(40)), { id: 'T-1', to: 'closed' });
+      const closed = (await w.store.readLog({ limit: 1000 })).at(-1) as RecordedEvent;
+      await withoutGuards(w.db, factory.dialect, [
+        factory.dialect === 'postgres'
+          ? `UPDATE domain_events SET payload = jsonb_set(payload, '{to_status}', '"gone"') WHERE id = ${quote(closed.id)}`
+          : `UPDATE domain_events SET payload = json_set(payload, '$.to_status', 'gone') WHERE id = ${quote(closed.id)}`,
+      ]);
+      const broken = await verifyLog(w.store, { digest });
+      expect(broken.finding?.position).toBe(closed.position.toString());
+      expect(broken.finding?.problem).toMatch(
+        /^the payload breaks ticket\.closed v1 at \/to_status: /,
+      );
+      if (factory.dialect === 'postgres') {
+        await w.db.raw.run('ALTER TABLE domain_events DISABLE TRIGGER domain_events_append_only');
+      } else {
+        await w.db.raw.run('DROP TRIGGER domain_events_no_update');
+      }
+      const guard =
+        factory.dialect === 'postgres' ? 'domain_events_append_only' : 'domain_events_no_update';
+      expect((await verifyLog(w.store)).finding).toEqual({
+        position: null,
+        problem: `append-only triggers missing or disabled: ${guard}`,
+      });
+    });
+  });
+}
