@@ -7,7 +7,7 @@
  */
 import type { CompiledSchema } from '../registry/compiled-schema.js';
 import { compileSchema } from '../registry/compiled-schema.js';
-import type { JsonObject, RecordedEvent } from '../events/types.js';
+import type { RecordedEvent } from '../events/types.js';
 import { toWireEvent } from '../events/wire.js';
 import type { EventStore } from '../store/event-store.js';
 import { GENESIS_LINK, nextLink } from './chain.js';
