@@ -210,6 +210,21 @@ describe('pet-events command line', () => {
     expect(JSON.parse(lines.out[0] ?? '')).toMatchObject({ specversion: '1.0', petposition: '1' });
     await run('audit', 'history', 'ticket');
     expect(lines.err.at(-1)).toMatch(/^error \[PET_CLI_USAGE\]: a context is TYPE\/ID/);
+    lines.out = [];
+    await run('--json', 'audit', 'digest');
+    const digest = JSON.parse(lines.out.at(-1) ?? '') as { seq: string; link: string };
+    expect(digest.seq).toBe(String(events));
+    const file = join(folder, 'digest.txt');
+    writeFileSync(file, `${JSON.stringify(digest)}\n`);
+    lines.out = [];
+    await run('audit', 'verify', '--digest', file);
+    expect(lines.out.at(-1)).toBe(
+      `Verified ${events} events (${events} sealed, 0 not sealed yet): no finding; the chain reaches the digest at entry ${events}.`,
+    );
+    writeFileSync(file, JSON.stringify({ ...digest, link: 'a'.repeat(64) }));
+    await run('audit', 'verify', '--digest', file);
+    expect(lines.out.at(-1)).toMatch(/^Finding at #\d+: the chain no longer reaches the digest/);
+    expect(process.exitCode).toBe(1);
   });
 
   it('refuses demo options out of range, and a period that is not over', async () => {

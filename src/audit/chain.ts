@@ -3,13 +3,12 @@
  * any event removed, added or moved, is found by recomputing the links (docs/integrity.md).
  *
  *   link(0) = 64 zeros
- *   link(n) = sha256(link(n-1) + sha256(canonical JSON of the n-th event in its wire shape))
+ *   link(n) = sha256(link(n-1) + canonical JSON of the n-th event in its wire shape)
  *
  * The sealer extends the chain after events commit, in log order, so appends on PostgreSQL
  * stay concurrent: the chain follows the log, it does not serialise it.
  */
-import { createHash } from 'node:crypto';
-import { canonicalJson } from '../events/canonical-json.js';
+import { canonicalJsonOf, sha256Hex as sha256 } from '../events/canonical-json.js';
 import type { Position, RecordedEvent } from '../events/types.js';
 import { toPosition } from '../events/types.js';
 import { toWireEvent, type WireEvent } from '../events/wire.js';
@@ -18,16 +17,26 @@ import { internals } from '../store/internal.js';
 
 export const GENESIS_LINK = '0'.repeat(64);
 
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-
-/** The sha256 of an event's canonical JSON (its wire shape: every column). */
-export function eventDigest(event: WireEvent): string {
-  return sha256(canonicalJson(event));
+/**
+ * An event's canonical JSON: its wire shape (every column) with keys in RFC 8785 order. The
+ * same text as `canonicalJson(toWireEvent(event))`, written with the keys' order known.
+ */
+export function canonicalEvent(event: WireEvent): string {
+  const s = JSON.stringify;
+  return (
+    `{"actor_employee_id":${s(event.actor_employee_id)},"causation_id":${s(event.causation_id)}` +
+    `,"context_id":${s(event.context_id)},"context_type":${s(event.context_type)}` +
+    `,"context_version":${s(event.context_version)},"correlation_id":${s(event.correlation_id)}` +
+    `,"event_type":${s(event.event_type)},"id":${s(event.id)}` +
+    `,"idempotency_key":${s(event.idempotency_key)},"occurred_at":${s(event.occurred_at)}` +
+    `,"payload":${canonicalJsonOf(event.payload)},"position":${s(event.position)}` +
+    `,"recorded_at":${s(event.recorded_at)},"schema_version":${s(event.schema_version)}}`
+  );
 }
 
-/** The link after `previous` for an event. */
+/** The link after `previous` for an event: one hash over both. */
 export function nextLink(previous: string, event: WireEvent): string {
-  return sha256(`${previous}${eventDigest(event)}`);
+  return sha256(`${previous}${canonicalEvent(event)}`);
 }
 
 /** Where the chain ends. */
@@ -94,4 +103,72 @@ export async function sealLog(
     sealed += entries.length;
     options.onPage?.(sealed);
   }
+}
+
+/** What checking an export found. */
+export interface ExportVerifyReport {
+  readonly ok: boolean;
+  readonly checked: number;
+  /** The first line (1-based) that does not hold, and why. */
+  readonly finding: { readonly line: number; readonly problem: string } | null;
+}
+
+/**
+ * Re-verifies an export of the log (`pet-events audit export`) away from the database: the
+ * exported events carry their chain entry (`petseq`) and link (`petlink`); each link must
+ * follow from the one before and the event as exported. An export that starts at entry 1
+ * starts from the genesis link; one that starts later takes its first link as given, unless
+ * `previousLink` (the link of the entry before it, from a digest) is passed.
+ */
+export function verifyExportedChain(
+  lines: readonly string[],
+  options: { readonly previousLink?: string } = {},
+): ExportVerifyReport {
+  let link = options.previousLink;
+  let seq: bigint | undefined;
+  let checked = 0;
+  for (const [index, line] of lines.entries()) {
+    if (line.trim() === '') continue;
+    const fail = (problem: string): ExportVerifyReport => ({
+      ok: false,
+      checked,
+      finding: { line: index + 1, problem },
+    });
+    const e = JSON.parse(line) as Record<string, unknown>;
+    if (typeof e.petseq !== 'string' || typeof e.petlink !== 'string') {
+      return fail('the event is not sealed: it has no chain entry to verify');
+    }
+    const entry = BigInt(e.petseq);
+    if (seq !== undefined && entry !== seq + 1n) {
+      return fail(`chain entries jump from ${seq} to ${entry}: an event is missing or added`);
+    }
+    if (link === undefined && entry === 1n) link = GENESIS_LINK;
+    if (link !== undefined) {
+      const subject = String(e.subject);
+      const slash = subject.indexOf('/');
+      const wire: WireEvent = {
+        id: String(e.id),
+        position: String(e.petposition),
+        event_type: String(e.type),
+        schema_version: Number(e.petschemaversion),
+        occurred_at: String(e.time),
+        recorded_at: String(e.petrecordedat),
+        actor_employee_id: typeof e.petactor === 'string' ? e.petactor : null,
+        context_type: subject.slice(0, slash),
+        context_id: subject.slice(slash + 1),
+        context_version: Number(e.petcontextversion),
+        payload: e.data as WireEvent['payload'],
+        idempotency_key: typeof e.petidempotencykey === 'string' ? e.petidempotencykey : null,
+        correlation_id: typeof e.petcorrelationid === 'string' ? e.petcorrelationid : null,
+        causation_id: typeof e.petcausationid === 'string' ? e.petcausationid : null,
+      };
+      if (nextLink(link, wire) !== e.petlink) {
+        return fail(`the event at #${wire.position} does not match its link: it was changed`);
+      }
+    }
+    link = e.petlink;
+    seq = entry;
+    checked += 1;
+  }
+  return { ok: true, checked, finding: null };
 }

@@ -82,25 +82,33 @@ export async function verifyLog(
   let seq = 0n;
   let chain: ChainRow[] = [];
   let chainEnded = false;
+  let next = 0;
+  /** The next chain entry; reads a page of them when it has none left (awaited only then). */
+  const refill = async () => {
+    chain = await store.query<ChainRow>(
+      'SELECT seq, position, event_id, link FROM audit_chain WHERE seq > $1 ORDER BY seq LIMIT 10000',
+      [seq],
+    );
+    next = 0;
+    chainEnded = chain.length === 0;
+  };
   const nextEntry = async (): Promise<ChainRow | undefined> => {
-    if (chain.length === 0 && !chainEnded) {
-      chain = await store.query<ChainRow>(
-        'SELECT seq, position, event_id, link FROM audit_chain WHERE seq > $1 ORDER BY seq LIMIT 5000',
-        [seq],
-      );
-      chainEnded = chain.length === 0;
-    }
-    return chain.shift();
+    if (next === chain.length && !chainEnded) await refill();
+    return chain[next++];
   };
 
-  let after = 0n;
+  // The next page is read while this one is checked.
+  let page = store.readLog({ limit: 2000 });
   for (;;) {
-    const events: RecordedEvent[] = await store.readLog({ after: after as never, limit: 2000 });
-    if (events.length === 0) break;
+    const events: RecordedEvent[] = await page;
+    const last = events.at(-1);
+    if (last === undefined) break;
+    page = store.readLog({ after: last.position, limit: 2000 });
+    page.catch(() => undefined);
     for (const event of events) {
       const position = event.position.toString();
       checked += 1;
-      const entry = await nextEntry();
+      const entry = next < chain.length ? chain[next++] : await nextEntry();
       if (entry !== undefined) {
         const entrySeq = BigInt(entry.seq);
         if (entrySeq !== seq + 1n) {
@@ -161,7 +169,6 @@ export async function verifyLog(
         }
       }
     }
-    after = (events.at(-1) as RecordedEvent).position;
     options.onProgress?.(checked);
   }
   const extra = await nextEntry();

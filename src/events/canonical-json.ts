@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { EventInvalidError } from './errors.js';
 
@@ -15,9 +15,33 @@ export function canonicalJson(value: unknown): string {
   return text;
 }
 
+/**
+ * The canonical JSON text of a JSON value (plain objects, arrays, strings, finite numbers,
+ * booleans, null): the same text as `canonicalJson`, written directly for the log's hot paths
+ * (sealing and verifying a million events). RFC 8785 orders keys by UTF-16 code units, as
+ * `Array.prototype.sort` does, and writes strings and numbers as `JSON.stringify` does.
+ */
+export function canonicalJsonOf(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonicalJsonOf).join(',')}]`;
+  const object = value as Record<string, unknown>;
+  let text = '{';
+  for (const key of Object.keys(object).sort()) {
+    const inner = object[key];
+    if (inner === undefined) continue;
+    text += `${text === '{' ? '' : ','}${JSON.stringify(key)}:${canonicalJsonOf(inner)}`;
+  }
+  return `${text}}`;
+}
+
+// One-shot hashing where the runtime has it (Node.js 20.12 and later), twice as fast.
+const oneShot = (crypto as { hash?: (algorithm: string, data: string) => string }).hash;
+
 /** The sha256 of a text, as 64 lowercase hex digits. */
 export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return oneShot === undefined
+    ? crypto.createHash('sha256').update(text).digest('hex')
+    : oneShot('sha256', text);
 }
 
 /** The sha256 of a JSON document's canonical form. */

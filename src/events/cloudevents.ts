@@ -31,12 +31,17 @@ export interface PetCloudEvent {
   readonly petcorrelationid?: string;
   readonly petcausationid?: string;
   readonly petidempotencykey?: string;
+  /** The event's entry in the audit chain, once sealed (a decimal string). */
+  readonly petseq?: string;
+  /** The chain's link at that entry (docs/integrity.md). */
+  readonly petlink?: string;
 }
 
 /** A recorded event as a CloudEvent. */
 export function toCloudEvent(
   event: RecordedEvent,
   source: string = DEFAULT_CLOUDEVENTS_SOURCE,
+  chain?: { readonly seq: string; readonly link: string },
 ): PetCloudEvent {
   return {
     specversion: '1.0',
@@ -56,5 +61,6 @@ export function toCloudEvent(
     ...(event.correlationId === null ? {} : { petcorrelationid: event.correlationId }),
     ...(event.causationId === null ? {} : { petcausationid: event.causationId }),
     ...(event.idempotencyKey === null ? {} : { petidempotencykey: event.idempotencyKey }),
+    ...(chain === undefined ? {} : { petseq: chain.seq, petlink: chain.link }),
   };
 }

@@ -5,7 +5,8 @@
  * could) and put back; and the guards themselves missing.
  */
 import { describe, expect, it } from 'vitest';
-import { chainHead, sealLog } from '../../src/audit/chain.js';
+import { chainHead, sealLog, verifyExportedChain } from '../../src/audit/chain.js';
+import { exportCloudEvents } from '../../src/pet/audit/export.js';
 import { verifyLog, type ChainDigest } from '../../src/audit/verify.js';
 import type { RecordedEvent } from '../../src/events/types.js';
 import type { DatabaseFactory, TestDatabase } from '../support/databases.js';
@@ -184,6 +185,43 @@ export function integrityConformance(factory: DatabaseFactory): void {
       expect(report.finding?.position).toBe(now.position.toString());
       expect(report.finding?.problem).toContain(`names #${a.position} (${a.id})`);
       expect(report.finding?.problem).toContain(`(${b.id}): an event was removed, added or moved`);
+    });
+
+    it('exports the chain with the events, so an outside party can re-verify it offline', async () => {
+      const w = world();
+      const { log } = await sealed(w);
+      const lines: string[] = [];
+      await exportCloudEvents(w.store, (line) => lines.push(line));
+      expect(lines).toHaveLength(log.length);
+      expect(verifyExportedChain(lines)).toEqual({ ok: true, checked: log.length, finding: null });
+      const first = JSON.parse(lines[0] ?? '') as { petseq: string; petlink: string };
+      expect(first.petseq).toBe('1');
+      // A part of the log verifies from the link before it.
+      expect(
+        verifyExportedChain(lines.slice(3), {
+          previousLink: (JSON.parse(lines[2] ?? '') as { petlink: string }).petlink,
+        }).ok,
+      ).toBe(true);
+      expect(verifyExportedChain(lines.slice(3), { previousLink: first.petlink }).ok).toBe(false);
+      // A changed payload, a dropped line, an unsealed event: each named by its line.
+      const changed = [...lines];
+      const third = JSON.parse(changed[2] ?? '') as {
+        data: Record<string, unknown>;
+        petposition: string;
+      };
+      changed[2] = JSON.stringify({ ...third, data: { ...third.data, forged: true } });
+      expect(verifyExportedChain(changed).finding).toEqual({
+        line: 3,
+        problem: `the event at #${third.petposition} does not match its link: it was changed`,
+      });
+      expect(verifyExportedChain([...lines.slice(0, 2), ...lines.slice(3)]).finding?.line).toBe(3);
+      await w.pet.tickets.changeStatus(asAdmin(after(40)), { id: 'T-1', to: 'closed' });
+      const more: string[] = [];
+      await exportCloudEvents(w.store, (line) => more.push(line));
+      expect(verifyExportedChain(more).finding).toEqual({
+        line: more.length,
+        problem: 'the event is not sealed: it has no chain entry to verify',
+      });
     });
 
     it('finds guards missing, a chain that no longer reaches the digest, and payloads that break their schema', async () => {

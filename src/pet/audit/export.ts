@@ -41,10 +41,11 @@ export async function exportCloudEvents(
   }
   const after = options.after ?? toPosition(0);
   let exported = 0;
-  const emit = (events: readonly RecordedEvent[]): boolean => {
+  const emit = async (events: readonly RecordedEvent[]): Promise<boolean> => {
+    const chain = await chainEntries(store, events);
     for (const event of events) {
       if (options.context !== undefined && event.position <= after) continue;
-      write(JSON.stringify(toCloudEvent(event, source)));
+      write(JSON.stringify(toCloudEvent(event, source, chain.get(event.id))));
       exported += 1;
       if (options.to !== undefined && event.position === options.to) return false;
     }
@@ -54,7 +55,7 @@ export async function exportCloudEvents(
     for (let afterVersion = 0; ;) {
       const page = await store.readContext(options.context, { afterVersion, limit: 1000 });
       const last = page.at(-1);
-      if (last === undefined || !emit(page)) break;
+      if (last === undefined || !(await emit(page))) break;
       options.onPage?.(exported);
       afterVersion = last.contextVersion;
     }
@@ -63,9 +64,23 @@ export async function exportCloudEvents(
   for (let position = after; ;) {
     const page = await store.readLog({ after: position, limit: 1000 });
     const last = page.at(-1);
-    if (last === undefined || !emit(page)) break;
+    if (last === undefined || !(await emit(page))) break;
     options.onPage?.(exported);
     position = last.position;
   }
   return exported;
+}
+
+/** The audit chain's entries of these events, by event id (sealed ones only). */
+async function chainEntries(
+  store: EventStore,
+  events: readonly RecordedEvent[],
+): Promise<Map<string, { seq: string; link: string }>> {
+  if (events.length === 0) return new Map();
+  const rows = await store.query<{ event_id: string; seq: string | number; link: string }>(
+    `SELECT event_id, seq, link FROM audit_chain
+      WHERE event_id IN (${events.map((_, i) => `$${i + 1}`).join(', ')})`,
+    events.map((e) => e.id),
+  );
+  return new Map(rows.map((row) => [row.event_id, { seq: String(row.seq), link: row.link }]));
 }

@@ -1,6 +1,6 @@
 -- 0008 audit chain
 -- The log hash-chained in log order (docs/integrity.md): entry n names the n-th event of the
--- log and holds link(n) = sha256(link(n-1) || sha256(canonical JSON of the event)). Written by
+-- log and holds link(n) = sha256(link(n-1) || canonical JSON of the event). Written by
 -- the sealer after events commit, so appends never wait for the chain. Entries are numbered
 -- 1, 2, 3 … without gaps (checked on insert) and never change.
 

@@ -1,0 +1,47 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { canonicalEvent } from '../../src/audit/chain.js';
+import { canonicalJson, canonicalJsonOf } from '../../src/events/canonical-json.js';
+import type { WireEvent } from '../../src/events/wire.js';
+
+describe('canonical JSON', () => {
+  it('writes every JSON value as RFC 8785 does (canonicalize), keys in UTF-16 order', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        expect(canonicalJsonOf(value)).toBe(canonicalJson(value));
+      }),
+      { numRuns: 2000 },
+    );
+    const tricky = { é: 1, e: 2, '\u{1F600}': [1.5e-7, -0, 1e21, 'a\u2028b'], '\uFFFF': null };
+    expect(canonicalJsonOf(tricky)).toBe(canonicalJson(tricky));
+  });
+});
+
+describe('an event in canonical JSON', () => {
+  it('is the canonical JSON of its wire shape', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          id: fc.uuid(),
+          position: fc.bigInt({ min: 1n, max: 2n ** 62n }).map(String),
+          event_type: fc.constantFrom('ticket.created', 'lead.qualified'),
+          schema_version: fc.integer({ min: 1, max: 9 }),
+          occurred_at: fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+          recorded_at: fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+          actor_employee_id: fc.option(fc.string(), { nil: null }),
+          context_type: fc.string(),
+          context_id: fc.string(),
+          context_version: fc.integer({ min: 1 }),
+          payload: fc.dictionary(fc.string(), fc.jsonValue()),
+          idempotency_key: fc.option(fc.string(), { nil: null }),
+          correlation_id: fc.option(fc.uuid(), { nil: null }),
+          causation_id: fc.option(fc.uuid(), { nil: null }),
+        }),
+        (event) => {
+          expect(canonicalEvent(event as WireEvent)).toBe(canonicalJson(event));
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+});
