@@ -19,6 +19,7 @@ import { catchUp } from '../src/consumers/catch-up.js';
 import { feedProjector } from '../src/pet/feed/projector.js';
 import { queryFeed } from '../src/pet/feed/query.js';
 import { openEventStore, parseDatabaseUrl } from '../src/store/open-event-store.js';
+import { record, summarise, type Timings } from './latency.js';
 import { rawRead } from './raw-read.js';
 
 const { values: args } = parseArgs({
@@ -131,7 +132,7 @@ const plain = (scope: string, viewer: string) =>
     [scope === 'me' ? `employee:${viewer}` : scope],
   );
 
-const timings = new Map<string, { ours: number[]; raw: number[] }>();
+const timings = new Map<string, Timings>();
 for (let round = 0; round < 3; round += 1) {
   for (const sample of samples) {
     let started = process.hrtime.bigint();
@@ -142,36 +143,13 @@ for (let round = 0; round < 3; round += 1) {
     const ours = seconds(started) * 1000;
     if (round === 0) continue; // warm-up
     const kind = sample.scope.split(':')[0] as string;
-    for (const key of [sample.role, `scope ${kind}`, 'all']) {
-      const entry = timings.get(key) ?? { ours: [], raw: [] };
-      entry.ours.push(ours);
-      entry.raw.push(raw);
-      timings.set(key, entry);
-    }
+    record(timings, [sample.role, `scope ${kind}`, 'all'], ours, raw);
   }
 }
 await store.close();
 
-const quantile = (values: number[], q: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
-};
-const round2 = (n: number) => Math.round(n * 100) / 100;
-const queries = [...timings].map(([group, t]) => ({
-  group,
-  queries: t.ours.length,
-  p50Ms: round2(quantile(t.ours, 0.5)),
-  p95Ms: round2(quantile(t.ours, 0.95)),
-  maxMs: round2(Math.max(...t.ours)),
-  rawP95Ms: round2(quantile(t.raw, 0.95)),
-  ratio: round2(quantile(t.raw, 0.95) / Math.max(quantile(t.ours, 0.95), 0.001)),
-}));
 console.log(`${items} items, ${scopeRows} scope rows; first page of 50, target p95 < 20 ms`);
-for (const q of queries) {
-  console.log(
-    `  ${q.group.padEnd(16)} ${String(q.queries).padStart(4)} queries  p50 ${q.p50Ms} ms  p95 ${q.p95Ms} ms  max ${q.maxMs} ms  (plain query p95 ${q.rawP95Ms} ms, ratio ${q.ratio})${q.p95Ms < 20 ? '' : '  ABOVE TARGET'}`,
-  );
-}
+const queries = summarise(timings, 20, 'plain query');
 mkdirSync('bench/results', { recursive: true });
 writeFileSync(
   `bench/results/feed-${location.dialect}.json`,

@@ -20,6 +20,7 @@ import { kpiProjector } from '../src/pet/kpi/projector.js';
 import { KPI_WINDOWS, kpiValue } from '../src/pet/kpi/query.js';
 import { builtInDefinitions, registerDefinitions } from '../src/pet/kpi/registry.js';
 import { openEventStore, parseDatabaseUrl } from '../src/store/open-event-store.js';
+import { record, summarise, type Timings } from './latency.js';
 import { rawRead } from './raw-read.js';
 
 const { values: args } = parseArgs({
@@ -87,7 +88,7 @@ const pools: Record<string, string[]> = {
   project: await ids(`SELECT id FROM pet_projects ORDER BY id`),
 };
 const asOf = args['as-of'];
-const timings = new Map<string, { ours: number[]; raw: number[] }>();
+const timings = new Map<string, Timings>();
 for (let round = 0; round < 3; round += 1) {
   seed = 11;
   for (const definition of definitions) {
@@ -106,17 +107,12 @@ for (let round = 0; round < 3; round += 1) {
           await kpiValue(store, { key: definition.key, scope, window, asOf });
           const ours = seconds(started) * 1000;
           if (round === 0) continue; // warm-up
-          for (const group of [
-            'all',
-            `kpi ${definition.key}`,
-            `window ${window}`,
-            `scope ${kind}`,
-          ]) {
-            const entry = timings.get(group) ?? { ours: [], raw: [] };
-            entry.ours.push(ours);
-            entry.raw.push(raw);
-            timings.set(group, entry);
-          }
+          record(
+            timings,
+            ['all', `kpi ${definition.key}`, `window ${window}`, `scope ${kind}`],
+            ours,
+            raw,
+          );
         }
       }
     }
@@ -130,27 +126,10 @@ const rows = {
 };
 await store.close();
 
-const quantile = (values: number[], q: number) =>
-  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))] ??
-  0;
-const round2 = (n: number) => Math.round(n * 100) / 100;
-const queries = [...timings].map(([group, t]) => ({
-  group,
-  queries: t.ours.length,
-  p50Ms: round2(quantile(t.ours, 0.5)),
-  p95Ms: round2(quantile(t.ours, 0.95)),
-  maxMs: round2(Math.max(...t.ours)),
-  rawP95Ms: round2(quantile(t.raw, 0.95)),
-  ratio: round2(quantile(t.raw, 0.95) / Math.max(quantile(t.ours, 0.95), 0.001)),
-}));
 console.log(
   `${rows.buckets} buckets, ${rows.contributions} contributions; kpi show, target p95 < 50 ms`,
 );
-for (const q of queries) {
-  console.log(
-    `  ${q.group.padEnd(32)} ${String(q.queries).padStart(5)} queries  p50 ${q.p50Ms} ms  p95 ${q.p95Ms} ms  max ${q.maxMs} ms  (plain sum p95 ${q.rawP95Ms} ms, ratio ${q.ratio})${q.p95Ms < 50 ? '' : '  ABOVE TARGET'}`,
-  );
-}
+const queries = summarise(timings, 50, 'plain sum');
 mkdirSync('bench/results', { recursive: true });
 writeFileSync(
   `bench/results/kpi-${location.dialect}.json`,

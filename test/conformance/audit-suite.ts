@@ -10,20 +10,7 @@ import { exportCloudEvents } from '../../src/pet/audit/export.js';
 import { auditHistory } from '../../src/pet/audit/history.js';
 import type { DatabaseFactory } from '../support/databases.js';
 import { append } from '../support/fixtures.js';
-import { actingAs, after, asAdmin, rejection, usePetWorld, type World } from '../pet/world.js';
-
-async function ticketStory(w: World): Promise<void> {
-  await w.pet.tickets.create(asAdmin(after(10)), {
-    id: 'T-1',
-    customerId: 'C-acme',
-    subject: 'VPN',
-    priority: 'urgent',
-  });
-  await w.pet.tickets.assign(asAdmin(after(11)), { id: 'T-1', employeeId: 'E-sam' });
-  await w.pet.tickets.evaluateSla(after(60));
-  await w.pet.tickets.changeStatus(actingAs('E-sam', after(70)), { id: 'T-1', to: 'open' });
-  await w.pet.tickets.changeStatus(actingAs('E-sam', after(90)), { id: 'T-1', to: 'resolved' });
-}
+import { after, asAdmin, rejection, ticketStory, usePetWorld } from '../pet/world.js';
 
 export function auditConformance(factory: DatabaseFactory): void {
   describe('audit', () => {

@@ -10,18 +10,10 @@ import { exportCloudEvents } from '../../src/pet/audit/export.js';
 import { verifyLog, type ChainDigest } from '../../src/audit/verify.js';
 import type { RecordedEvent } from '../../src/events/types.js';
 import type { DatabaseFactory, TestDatabase } from '../support/databases.js';
-import { actingAs, after, asAdmin, usePetWorld, type World } from '../pet/world.js';
+import { after, asAdmin, ticketStory, usePetWorld, type World } from '../pet/world.js';
 
 async function story(w: World): Promise<RecordedEvent[]> {
-  await w.pet.tickets.create(asAdmin(after(10)), {
-    id: 'T-1',
-    customerId: 'C-acme',
-    subject: 'VPN',
-    priority: 'urgent',
-  });
-  await w.pet.tickets.assign(asAdmin(after(11)), { id: 'T-1', employeeId: 'E-sam' });
-  await w.pet.tickets.changeStatus(actingAs('E-sam', after(20)), { id: 'T-1', to: 'open' });
-  await w.pet.tickets.changeStatus(actingAs('E-sam', after(30)), { id: 'T-1', to: 'resolved' });
+  await ticketStory(w, false);
   return w.store.readLog({ limit: 1000 });
 }
 

@@ -81,3 +81,17 @@ export function usePetWorld(factory: DatabaseFactory): () => World {
     return world;
   };
 }
+
+/** A ticket's life: created (urgent), assigned to Sam, an SLA evaluation, opened, resolved. */
+export async function ticketStory(w: World, evaluateSla = true): Promise<void> {
+  await w.pet.tickets.create(asAdmin(after(10)), {
+    id: 'T-1',
+    customerId: 'C-acme',
+    subject: 'VPN',
+    priority: 'urgent',
+  });
+  await w.pet.tickets.assign(asAdmin(after(11)), { id: 'T-1', employeeId: 'E-sam' });
+  if (evaluateSla) await w.pet.tickets.evaluateSla(after(60));
+  await w.pet.tickets.changeStatus(actingAs('E-sam', after(70)), { id: 'T-1', to: 'open' });
+  await w.pet.tickets.changeStatus(actingAs('E-sam', after(90)), { id: 'T-1', to: 'resolved' });
+}

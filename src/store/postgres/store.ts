@@ -37,18 +37,9 @@ import { readLog } from './read-log.js';
 import { registerContext } from './register-context.js';
 import { registerEventSchema } from './register-event-schema.js';
 import { sqlAccess } from './sql-access.js';
+import { GUARDED_TABLES } from '../guards.js';
 import { checkReadSql } from '../sql-guard.js';
 import type { SqlValue } from '../sql-access.js';
-
-/** The tables whose rows never change: each has an append-only and a no-truncate trigger. */
-const GUARDED_TABLES = [
-  'domain_events',
-  'contexts',
-  'event_types',
-  'event_schema_versions',
-  'event_schema_deprecations',
-  'audit_chain',
-];
 
 /** Options for a PostgreSQL event store. */
 export interface PostgresEventStoreOptions {

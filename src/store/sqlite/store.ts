@@ -39,20 +39,11 @@ import { readLog } from './read-log.js';
 import { registerContext } from './register-context.js';
 import { registerEventSchema } from './register-event-schema.js';
 import { readRows, sqlAccess } from './sql-access.js';
+import { GUARDED_TABLES } from '../guards.js';
 import { checkReadSql } from '../sql-guard.js';
 import type { SqlValue } from '../sql-access.js';
 
 export type Durability = 'full' | 'relaxed' | 'bulk';
-
-/** The tables whose rows never change: each has a no-update and a no-delete trigger. */
-const GUARDED_TABLES = [
-  'domain_events',
-  'contexts',
-  'event_types',
-  'event_schema_versions',
-  'event_schema_deprecations',
-  'audit_chain',
-];
 
 /** A group of transactions sharing one SQLite commit (`bulk` durability). */
 interface CommitGroup {
