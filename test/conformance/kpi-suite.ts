@@ -335,6 +335,22 @@ export function kpiConformance(factory: DatabaseFactory): void {
         'PET_KPI_DEFINITION_INVALID',
         '/metric/from/0/value',
       ]);
+      const twice = await invalid({
+        ...base,
+        key: 'minutes_w',
+        version: 1,
+        metric: {
+          aggregate: 'count',
+          from: [
+            { type: 'lead.created', versions: [1] },
+            { type: 'lead.created', versions: [1] },
+          ],
+        },
+      });
+      expect([twice.code, twice.pointer]).toEqual([
+        'PET_KPI_DEFINITION_INVALID',
+        '/metric/from/1/type',
+      ]);
       const extra = await invalid({ ...base, key: 'minutes_y', version: 1, colour: 'red' });
       expect(extra.code).toBe('PET_KPI_DEFINITION_INVALID');
       const backwards = await invalid({

@@ -143,6 +143,13 @@ export function validateDefinition(document: unknown): KpiDefinition {
   const needsValue = (aggregate: string) => aggregate !== 'count';
   const check = (at: string, aggregate: string, from: readonly EventSource[]) => {
     from.forEach((source, i) => {
+      // An event counts once in a part: one source per type.
+      if (from.findIndex((other) => other.type === source.type) !== i) {
+        throw new KpiDefinitionInvalidError(
+          `${at}/from/${i}/type`,
+          `${source.type} is a source twice`,
+        );
+      }
       if (needsValue(aggregate) && source.value === undefined) {
         throw new KpiDefinitionInvalidError(
           `${at}/from/${i}/value`,
