@@ -3,6 +3,7 @@
  * and emits the facts of the transition, typed by their contracts.
  */
 import { CommandInvalidError, PayloadInvalidError } from '../events/errors.js';
+import { normaliseInstant } from '../events/instant.js';
 import type { ContextRef, JsonValue } from '../events/types.js';
 import { compileSchema, type CompiledSchema } from '../registry/compiled-schema.js';
 import type { EventContract, PayloadOf } from '../registry/contract.js';
@@ -113,19 +114,17 @@ function checkPayload(contract: EventContract, payload: unknown): void {
   }
 }
 
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
-
 /** An RFC 3339 instant normalised to UTC with milliseconds (`2026-11-27T09:00:00.000Z`). */
 export function instant(command: string, field: string, value: string): string {
-  const time = RFC3339.test(value) ? Date.parse(value) : Number.NaN;
-  if (Number.isNaN(time)) {
+  const normalised = normaliseInstant(value);
+  if (normalised === undefined) {
     throw new CommandInvalidError(
       command,
       field,
       `must be an RFC 3339 instant, got ${JSON.stringify(value)}`,
     );
   }
-  return new Date(time).toISOString();
+  return normalised;
 }
 
 /** A non-empty id of at most 200 characters. */

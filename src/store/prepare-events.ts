@@ -4,6 +4,7 @@
  */
 import { ContextInvalidError, EventInvalidError, EventTypeInvalidError } from '../events/errors.js';
 import { newEventId } from '../events/ids.js';
+import { RFC3339_INSTANT } from '../events/instant.js';
 import { isContextId, isContextTypeName, isEventTypeName } from '../events/names.js';
 import type { ContextRef, JsonObject, NewEvent } from '../events/types.js';
 
@@ -47,7 +48,6 @@ export interface PreparedBatch {
 export const MAX_PAYLOAD_BYTES = 256 * 1024;
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const RFC3339_PATTERN = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
 /** Checks every event of a batch and plans its per-context versions. */
 export function prepareBatch(events: readonly NewEvent[], now: Date = new Date()): PreparedBatch {
@@ -192,7 +192,7 @@ function serialisePayload(payload: unknown): string {
 
 /** An RFC 3339 instant or a Date, as a UTC instant with milliseconds. */
 export function normaliseInstant(value: string | Date, field: string): string {
-  const date = typeof value === 'string' && RFC3339_PATTERN.test(value) ? new Date(value) : value;
+  const date = typeof value === 'string' && RFC3339_INSTANT.test(value) ? new Date(value) : value;
   if (!(date instanceof Date) || Number.isNaN(date.getTime())) {
     throw new EventInvalidError(field, `must be an RFC 3339 instant, got ${JSON.stringify(value)}`);
   }

@@ -38,7 +38,7 @@ export async function auditHistoryCommand(
       output.out(
         `  v${e.contextVersion}  #${e.position}  ${e.occurredAt} (recorded ${e.recordedAt})  ${actor}  ${e.eventType}@${e.schemaVersion}`,
       );
-      output.out(`      ${statusChange(e.before, e.after)}${changes(e.before, e.after)}`);
+      output.out(`      ${changeLine(e.before, e.after)}`);
     }
     output.out(`State: ${JSON.stringify(history.state)}`);
     for (const f of history.findings) {
@@ -48,20 +48,23 @@ export async function auditHistoryCommand(
   if (history.findings.length > 0) process.exitCode = 1;
 }
 
-function statusChange(before: AuditState, after: AuditState): string {
-  if (before.status === after.status) {
-    return after.status === undefined ? '' : `status ${showValue(after.status)}`;
+/** `status open → resolved; employee_id "E-1"`: what an event changed. */
+function changeLine(before: AuditState, after: AuditState): string {
+  const parts: string[] = [];
+  if (after.status !== undefined) {
+    parts.push(
+      before.status === after.status
+        ? `status ${showValue(after.status)}`
+        : `status ${showValue(before.status)} → ${showValue(after.status)}`,
+    );
   }
-  return `status ${before.status === undefined ? '—' : showValue(before.status)} → ${showValue(after.status)}`;
-}
-
-function changes(before: AuditState, after: AuditState): string {
   const changed = Object.keys(after).filter(
     (key) => key !== 'status' && JSON.stringify(before[key]) !== JSON.stringify(after[key]),
   );
-  if (changed.length === 0) return '';
-  const list = changed.map((key) => `${key} ${JSON.stringify(after[key])}`).join(', ');
-  return before.status === after.status && after.status === undefined ? list : `; ${list}`;
+  if (changed.length > 0) {
+    parts.push(changed.map((key) => `${key} ${JSON.stringify(after[key])}`).join(', '));
+  }
+  return parts.join('; ');
 }
 
 /** `pet-events audit export`: CloudEvents, one JSON object per line, on stdout. */

@@ -5,6 +5,7 @@
  * aggregate's state machine must allow it; a mismatch is a finding, never silently repaired.
  */
 import { AuditQueryInvalidError } from '../../events/errors.js';
+import { normaliseInstant } from '../../events/instant.js';
 import type { ContextRef, JsonObject, JsonValue, RecordedEvent } from '../../events/types.js';
 import type { EventStore } from '../../store/event-store.js';
 import { customerMachine } from '../customer/machine.js';
@@ -70,7 +71,6 @@ const TRANSITION = new Set(['from_status', 'to_status']);
 export function showValue(value: JsonValue | undefined): string {
   return typeof value === 'string' ? value : (JSON.stringify(value) ?? '—');
 }
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
 /** The state after one event, and what does not add up about it. */
 export function foldEvent(
@@ -122,16 +122,13 @@ export async function auditHistory(
   context: ContextRef,
   options: { readonly at?: string } = {},
 ): Promise<AuditHistory> {
-  if (
-    options.at !== undefined &&
-    (!INSTANT.test(options.at) || Number.isNaN(Date.parse(options.at)))
-  ) {
+  const at = options.at === undefined ? null : (normaliseInstant(options.at) ?? null);
+  if (options.at !== undefined && at === null) {
     throw new AuditQueryInvalidError(
       'at',
       `must be an RFC 3339 instant, got ${JSON.stringify(options.at)}`,
     );
   }
-  const at = options.at === undefined ? null : new Date(options.at).toISOString();
   const [registered] = await store.query(
     'SELECT 1 AS found FROM contexts WHERE context_type = $1 AND context_id = $2',
     [context.type, context.id],

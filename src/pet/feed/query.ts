@@ -12,6 +12,7 @@
  * quotes) only reach admin, executive, manager and sales.
  */
 import { FeedQueryInvalidError, FeedViewerUnknownError } from '../../events/errors.js';
+import { normaliseInstant } from '../../events/instant.js';
 import type { EventStore } from '../../store/event-store.js';
 import type { SqlValue } from '../../store/sql-access.js';
 import { SEVERITIES, type Severity } from './projector.js';
@@ -70,7 +71,6 @@ export const MAX_FEED_LIMIT = 200;
 
 const SCOPE =
   /^(org|me|(team|customer|project|ticket|quote|lead|opportunity|employee):[A-Za-z0-9_-]{1,100})$/;
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 const ALL_SEEING = new Set(['admin', 'executive']);
 const COMMERCIAL_ROLES = new Set(['admin', 'executive', 'manager', 'sales']);
 
@@ -159,17 +159,8 @@ export async function queryFeed(store: EventStore, query: FeedQuery): Promise<Fe
       `must be org, me or TYPE:ID (team, customer, project, ticket, quote, lead, opportunity, employee), got ${JSON.stringify(scope)}`,
     );
   }
-  for (const [field, value] of [
-    ['since', query.since],
-    ['until', query.until],
-  ] as const) {
-    if (value !== undefined && (!INSTANT.test(value) || Number.isNaN(Date.parse(value)))) {
-      throw new FeedQueryInvalidError(
-        field,
-        `must be an RFC 3339 instant, got ${JSON.stringify(value)}`,
-      );
-    }
-  }
+  const since = checkedInstant('since', query.since);
+  const until = checkedInstant('until', query.until);
   for (const severity of query.severities ?? []) {
     if (!SEVERITIES.includes(severity)) {
       throw new FeedQueryInvalidError('severity', `must be one of ${SEVERITIES.join(', ')}`);
@@ -188,6 +179,8 @@ export async function queryFeed(store: EventStore, query: FeedQuery): Promise<Fe
     query,
     cursor,
     limit,
+    since,
+    until,
     driveFromVisible: restricted && requested === 'org',
     visible: restricted ? await visibleScopeList(store, viewer) : [],
   };
@@ -196,8 +189,7 @@ export async function queryFeed(store: EventStore, query: FeedQuery): Promise<Fe
     // What a viewer may see is walked whole: first only the last week before the page (the
     // newest items are what a page shows), then four times as far back, and so on; all of it
     // only if those are not a page full.
-    const anchor = cursor?.occurredAt ?? query.until ?? (await newestItem(store));
-    const since = query.since === undefined ? undefined : instant(query.since);
+    const anchor = cursor?.occurredAt ?? until ?? (await newestItem(store));
     for (const window of WINDOWS_MS) {
       if (anchor === undefined) break;
       const horizon = new Date(Date.parse(anchor) - window).toISOString();
@@ -243,6 +235,9 @@ interface Plan {
   readonly query: FeedQuery;
   readonly cursor: Cursor | undefined;
   readonly limit: number;
+  /** `query.since` and `query.until`, normalised. */
+  readonly since: string | undefined;
+  readonly until: string | undefined;
   readonly driveFromVisible: boolean;
   /** What a restricted viewer may see (empty for those who see everything). */
   readonly visible: readonly string[];
@@ -281,8 +276,8 @@ function pageSql(plan: Plan, horizon?: string): [string, SqlValue[]] {
     where.add(`NOT EXISTS (SELECT 1 FROM pet_rm_feed_scopes a
       JOIN pet_rm_feed_archived x ON x.context = a.scope WHERE a.item_id = v.item_id)`);
   }
-  if (query.since !== undefined) where.add('v.occurred_at >= ?', instant(query.since));
-  if (query.until !== undefined) where.add('v.occurred_at < ?', instant(query.until));
+  if (plan.since !== undefined) where.add('v.occurred_at >= ?', plan.since);
+  if (plan.until !== undefined) where.add('v.occurred_at < ?', plan.until);
   const itemFilters = new Conditions();
   const filter = (column: string, values: readonly string[] | undefined) => {
     if (values !== undefined && values.length > 0) {
@@ -372,9 +367,20 @@ export async function canSee(store: EventStore, viewer: Viewer, itemId: string):
   return rows.length > 0;
 }
 
-/** Instants compare as text in the read model: the same shape as the log's. */
-function instant(value: string): string {
-  return new Date(value).toISOString();
+/**
+ * An instant of the query, normalised (instants compare as text in the read model, in the
+ * log's shape).
+ */
+function checkedInstant(field: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const normalised = normaliseInstant(value);
+  if (normalised === undefined) {
+    throw new FeedQueryInvalidError(
+      field,
+      `must be an RFC 3339 instant, got ${JSON.stringify(value)}`,
+    );
+  }
+  return normalised;
 }
 
 interface Cursor {
@@ -394,7 +400,7 @@ function decodeCursor(text: string): Cursor {
       value.length === 2 &&
       typeof value[0] === 'string' &&
       typeof value[1] === 'string' &&
-      INSTANT.test(value[0])
+      normaliseInstant(value[0]) === value[0]
     ) {
       return { occurredAt: value[0], itemId: value[1] };
     }

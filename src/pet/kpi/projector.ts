@@ -21,6 +21,7 @@ import type { Position } from '../../events/types.js';
 import type { SqlAccess } from '../../store/sql-access.js';
 import { PET_CONTRACTS } from '../catalogue.js';
 import { MembershipHistory, membershipTable } from '../consumers/memberships.js';
+import { definitionOf } from './registry.js';
 import { sourcesOf, type EventSource, type KpiDefinition, type Part } from './definition.js';
 
 export const KPI_CONSUMER_NAME = 'pet.kpi';
@@ -84,10 +85,7 @@ async function load(state: KpiRunState, sql: SqlAccess): Promise<void> {
   const rows = await sql.query<{ document: unknown }>(
     'SELECT document FROM pet_kpi_definitions ORDER BY kpi_key, version',
   );
-  state.definitions = rows.map(
-    (row) =>
-      (typeof row.document === 'string' ? JSON.parse(row.document) : row.document) as KpiDefinition,
-  );
+  state.definitions = rows.map((row) => definitionOf(row.document));
 }
 
 /**

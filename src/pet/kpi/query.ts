@@ -4,6 +4,7 @@
  * edges from the contributions; percentiles from the contributions alone.
  */
 import { KpiQueryInvalidError } from '../../events/errors.js';
+import { normaliseInstant } from '../../events/instant.js';
 import type { EventStore } from '../../store/event-store.js';
 import type { SqlValue } from '../../store/sql-access.js';
 import { classify, formatValue, type Classification, type KpiDefinition } from './definition.js';
@@ -63,7 +64,6 @@ export interface KpiValue {
   readonly reason: string;
 }
 
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 const SCOPE = /^(organisation|(employee|team|customer|project):[A-Za-z0-9_-]{1,100})$/;
 const DAY_MS = 86_400_000;
 
@@ -106,7 +106,8 @@ function checkQuery(
   definition: KpiDefinition,
   query: KpiQuery,
 ): { asOf: string; from: string | null } {
-  if (!INSTANT.test(query.asOf) || Number.isNaN(Date.parse(query.asOf))) {
+  const asOf = normaliseInstant(query.asOf);
+  if (asOf === undefined) {
     throw new KpiQueryInvalidError(
       'as of',
       `must be an RFC 3339 instant, got ${JSON.stringify(query.asOf)}`,
@@ -128,7 +129,6 @@ function checkQuery(
       `${kind} is not a scope of ${definition.key} v${definition.version} (${definition.scopes.join(', ')})`,
     );
   }
-  const asOf = new Date(query.asOf).toISOString();
   return { asOf, from: windowStart(query.window, asOf) };
 }
 
@@ -256,7 +256,14 @@ function valueFrom(
 
 /** A KPI's value for a scope and window as of an instant. */
 export async function kpiValue(store: EventStore, query: KpiQuery): Promise<KpiValue> {
-  const definition = await findDefinition(store, query.key, query.version);
+  return valueOf(store, await findDefinition(store, query.key, query.version), query);
+}
+
+async function valueOf(
+  store: EventStore,
+  definition: KpiDefinition,
+  query: KpiQuery,
+): Promise<KpiValue> {
   const { asOf, from } = checkQuery(definition, query);
   const rows = await figures(store, definition, query.scope, from, asOf);
   const usesPercentile =
@@ -337,8 +344,8 @@ export async function explainKpi(
   query: KpiQuery,
   limit = 100,
 ): Promise<KpiExplanation> {
-  const value = await kpiValue(store, query);
-  const definition = await findDefinition(store, value.key, value.version);
+  const definition = await findDefinition(store, query.key, query.version);
+  const value = await valueOf(store, definition, query);
   const where = `kpi_key = $1 AND version = $2 AND scope = $3 AND occurred_at >= $4 AND occurred_at <= $5`;
   const params = [value.key, value.version, value.scope, value.from ?? '0000', value.asOf];
   const [counted] = await store.query<{ n: number | string }>(

@@ -34,12 +34,15 @@ export async function listDefinitions(store: EventStore): Promise<RegisteredDefi
     'SELECT document, sha256, registered_at FROM pet_kpi_definitions ORDER BY kpi_key, version',
   );
   return rows.map((row) => ({
-    definition: (typeof row.document === 'string'
-      ? JSON.parse(row.document)
-      : row.document) as KpiDefinition,
+    definition: definitionOf(row.document),
     sha256: row.sha256,
     registeredAt: row.registered_at,
   }));
+}
+
+/** A stored document as a definition (SQLite gives JSON text, PostgreSQL parsed jsonb). */
+export function definitionOf(document: unknown): KpiDefinition {
+  return (typeof document === 'string' ? JSON.parse(document) : document) as KpiDefinition;
 }
 
 /** One definition: the given version, or the latest. */
@@ -48,13 +51,14 @@ export async function findDefinition(
   key: string,
   version?: number,
 ): Promise<KpiDefinition> {
-  const versions = (await listDefinitions(store)).filter((d) => d.definition.key === key);
-  const found =
+  const [row] = await store.query<{ document: unknown }>(
     version === undefined
-      ? versions.at(-1)
-      : versions.find((d) => d.definition.version === version);
-  if (found === undefined) throw new KpiUnknownError(key, version);
-  return found.definition;
+      ? 'SELECT document FROM pet_kpi_definitions WHERE kpi_key = $1 ORDER BY version DESC LIMIT 1'
+      : 'SELECT document FROM pet_kpi_definitions WHERE kpi_key = $1 AND version = $2',
+    version === undefined ? [key] : [key, version],
+  );
+  if (row === undefined) throw new KpiUnknownError(key, version);
+  return definitionOf(row.document);
 }
 
 /**
