@@ -503,6 +503,20 @@ export function feedConformance(factory: DatabaseFactory): void {
       ]);
       const rows = await w.db.raw.run('SELECT kind FROM pet_feed_reactions ORDER BY seq');
       expect(rows).toHaveLength(4);
+      // The database itself refuses a withdrawal by someone else, or of a withdrawal.
+      const [withdrawal] = (await w.db.raw.run(
+        "SELECT id FROM pet_feed_reactions WHERE kind = 'withdrawal'",
+      )) as { id: string }[];
+      for (const [employee, withdraws] of [
+        ['E-sam', comment],
+        ['E-admin', withdrawal?.id ?? ''],
+      ] as const) {
+        await expect(
+          w.db.raw.run(`INSERT INTO pet_feed_reactions
+            (id, item_id, employee_id, kind, withdraws_id, created_at)
+            VALUES ('R-forged-${employee}', '${resolved.id}', '${employee}', 'withdrawal', '${withdraws}', 'now')`),
+        ).rejects.toThrow(/PET_REACTION_WITHDRAWAL/);
+      }
       for (const statement of [
         'UPDATE pet_feed_reactions SET body = NULL',
         'DELETE FROM pet_feed_reactions',

@@ -286,6 +286,18 @@ export function kpiConformance(factory: DatabaseFactory): void {
       await expect(w.db.raw.run('DELETE FROM pet_kpi_definitions')).rejects.toThrow(
         /PET_APPEND_ONLY/,
       );
+      // The database keeps versions contiguous and rows true to their documents.
+      const document = (version: number, key = 'quote_win_rate') =>
+        `'${JSON.stringify({ ...v1, key, version }).replaceAll("'", "''")}'`;
+      const insert = (key: string, version: number, doc: string) =>
+        w.db.raw
+          .run(`INSERT INTO pet_kpi_definitions (kpi_key, version, document, sha256, registered_at)
+          VALUES ('${key}', ${version}, ${doc}, '${'0'.repeat(64)}', 'now')`);
+      await expect(insert('quote_win_rate', 4, document(4))).rejects.toThrow(
+        /PET_KPI_VERSION_SKIPPED/,
+      );
+      await expect(insert('quote_win_rate', 3, document(3, 'other_key'))).rejects.toThrow(/check/i);
+      await expect(insert('quote_win_rate', 3, document(2))).rejects.toThrow(/check/i);
     });
 
     it('computes sums, averages, minima, maxima and percentiles of payload values', async () => {

@@ -21,6 +21,21 @@ CREATE TABLE pet_feed_reactions (
 );
 CREATE INDEX pet_feed_reactions_item ON pet_feed_reactions (item_id, seq);
 
+-- A withdrawal withdraws a reaction (not a withdrawal) of its own author on the same item.
+CREATE FUNCTION pet_feed_reaction_withdrawal() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.kind = 'withdrawal' AND NOT EXISTS (
+      SELECT 1 FROM pet_feed_reactions r
+       WHERE r.id = NEW.withdraws_id AND r.employee_id = NEW.employee_id
+         AND r.item_id = NEW.item_id AND r.kind <> 'withdrawal') THEN
+    RAISE EXCEPTION 'PET_REACTION_WITHDRAWAL: a reaction is withdrawn by its author, on its item'
+      USING ERRCODE = 'restrict_violation';
+  END IF;
+  RETURN NEW;
+END
+$$;
+CREATE TRIGGER pet_feed_reactions_withdrawal BEFORE INSERT ON pet_feed_reactions
+  FOR EACH ROW EXECUTE FUNCTION pet_feed_reaction_withdrawal();
 CREATE TRIGGER pet_feed_reactions_append_only BEFORE UPDATE OR DELETE ON pet_feed_reactions
   FOR EACH ROW EXECUTE FUNCTION pet_reject_change();
 CREATE TRIGGER pet_feed_reactions_no_truncate BEFORE TRUNCATE ON pet_feed_reactions

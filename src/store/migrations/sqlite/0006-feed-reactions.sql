@@ -21,6 +21,13 @@ CREATE TABLE pet_feed_reactions (
 ) STRICT;
 CREATE INDEX pet_feed_reactions_item ON pet_feed_reactions (item_id, seq);
 
+-- A withdrawal withdraws a reaction (not a withdrawal) of its own author on the same item.
+CREATE TRIGGER pet_feed_reactions_withdrawal BEFORE INSERT ON pet_feed_reactions
+  WHEN NEW.kind = 'withdrawal' AND NOT EXISTS (
+    SELECT 1 FROM pet_feed_reactions r
+     WHERE r.id = NEW.withdraws_id AND r.employee_id = NEW.employee_id
+       AND r.item_id = NEW.item_id AND r.kind <> 'withdrawal')
+  BEGIN SELECT RAISE(ABORT, 'PET_REACTION_WITHDRAWAL: a reaction is withdrawn by its author, on its item'); END;
 CREATE TRIGGER pet_feed_reactions_no_update BEFORE UPDATE ON pet_feed_reactions
   BEGIN SELECT RAISE(ABORT, 'PET_APPEND_ONLY: UPDATE on pet_feed_reactions is not allowed'); END;
 CREATE TRIGGER pet_feed_reactions_no_delete BEFORE DELETE ON pet_feed_reactions

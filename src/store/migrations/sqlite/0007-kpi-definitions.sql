@@ -9,8 +9,16 @@ CREATE TABLE pet_kpi_definitions (
   document TEXT NOT NULL CHECK (json_valid(document)),
   sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
   registered_at TEXT NOT NULL,
-  PRIMARY KEY (kpi_key, version)
+  PRIMARY KEY (kpi_key, version),
+  -- The row's key and version are the document's.
+  CHECK (json_extract(document, '$.key') = kpi_key AND json_extract(document, '$.version') = version)
 ) STRICT;
+
+-- A key's versions are 1, 2, 3 …: a new version follows the latest.
+CREATE TRIGGER pet_kpi_definitions_next_version BEFORE INSERT ON pet_kpi_definitions
+  WHEN NEW.version <> (SELECT coalesce(max(version), 0) + 1 FROM pet_kpi_definitions
+                        WHERE kpi_key = NEW.kpi_key)
+  BEGIN SELECT RAISE(ABORT, 'PET_KPI_VERSION_SKIPPED: a new version follows the latest'); END;
 
 CREATE TRIGGER pet_kpi_definitions_no_update BEFORE UPDATE ON pet_kpi_definitions
   BEGIN SELECT RAISE(ABORT, 'PET_APPEND_ONLY: UPDATE on pet_kpi_definitions is not allowed'); END;
