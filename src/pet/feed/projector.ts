@@ -372,8 +372,6 @@ async function groupOf(
   return group;
 }
 
-const handle = (event: FeedEvent, context: HandlerContext<FeedRunState>) => project(event, context);
-
 /** The activity feed projector (consumer `pet.feed`). */
 export const feedProjector = defineConsumer({
   name: FEED_CONSUMER_NAME,
@@ -386,7 +384,7 @@ export const feedProjector = defineConsumer({
     groups: new Map(),
     written: new Map(),
   }),
-  handlers: handlerForEach(PET_CONTRACTS, handle),
+  handlers: handlerForEach(PET_CONTRACTS, project),
   readModel: {
     tables: [
       {

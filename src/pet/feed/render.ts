@@ -3,8 +3,7 @@
  * plain text, rendered from that version's own payload and names looked up by id. The table
  * is typed from the contracts: leaving a version out is a compile error.
  */
-import type { HandledEvent } from '../../consumers/consumer.js';
-import type { VersionKey } from '../../consumers/consumer.js';
+import type { HandledEvent, VersionKey } from '../../consumers/consumer.js';
 import type { PayloadOf } from '../../registry/contract.js';
 import type { PET_CONTRACTS } from '../catalogue.js';
 import { clock, code, duration, instant, money } from '../format.js';

@@ -293,8 +293,6 @@ async function contribute(
   }
 }
 
-const handle = (event: KpiEvent, context: HandlerContext<KpiRunState>) => project(event, context);
-
 /** The KPI projector (consumer `pet.kpi`). */
 export const kpiProjector = defineConsumer({
   name: KPI_CONSUMER_NAME,
@@ -308,7 +306,7 @@ export const kpiProjector = defineConsumer({
     memberships: new MembershipHistory(MEMBERSHIPS, from),
     marks: new Map(),
   }),
-  handlers: handlerForEach(PET_CONTRACTS, handle),
+  handlers: handlerForEach(PET_CONTRACTS, project),
   readModel: {
     tables: [
       {
