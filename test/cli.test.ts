@@ -44,12 +44,13 @@ describe('pet-events command line', () => {
       'Applied migration 0006 feed-reactions',
       'Applied migration 0007 kpi-definitions',
       'Applied migration 0008 audit-chain',
+      'Applied migration 0009 api-tokens',
       ...PET_CONTRACTS.map((c) => `Registered schema ${c.eventType} v${c.schemaVersion}`),
       ...builtInDefinitions().map((d) => `Registered KPI ${d.key} v${d.version}`),
     ]);
     lines.out = [];
     await run('migrate');
-    expect(lines.out).toEqual(['Database is up to date (migration 8).']);
+    expect(lines.out).toEqual(['Database is up to date (migration 9).']);
     expect(process.exitCode).toBeUndefined();
   });
 

@@ -18,7 +18,10 @@ import {
   auditVerifyCommand,
 } from './commands/audit.js';
 import { DEMO_DEFAULTS, demoCommand } from './commands/demo.js';
-import { eventsCommand } from './commands/events.js';
+import { appendCommand, type AppendOptions } from './commands/append.js';
+import { eventsCommand, tailCommand } from './commands/events.js';
+import { serveCommand } from './commands/serve.js';
+import { tokensCreateCommand, tokensListCommand, tokensRevokeCommand } from './commands/tokens.js';
 import { feedCommand } from './commands/feed.js';
 import {
   kpiDefineCommand,
@@ -321,6 +324,87 @@ export function buildProgram(output: Output = processOutput): Command {
         schemasDeprecateCommand(store, output, eventType, options),
       ),
     );
+
+  program
+    .command('tail')
+    .description('print new events as they are appended, until interrupted')
+    .option('--after <position>', 'start after this position (default: the head of the log)')
+    .option('--type <event-type>', 'only this event type (repeatable)', collect, [])
+    .action(
+      withStore(async (store, json, options: { after?: string; type: string[] }) => {
+        const stop = new AbortController();
+        const abort = () => stop.abort();
+        process.once('SIGINT', abort);
+        process.once('SIGTERM', abort);
+        try {
+          await tailCommand(store, output, { ...options, json }, stop.signal);
+        } finally {
+          process.off('SIGINT', abort);
+          process.off('SIGTERM', abort);
+        }
+      }),
+    );
+
+  program
+    .command('append <type>')
+    .description(
+      'append one event in a unit of work of its own (validated, references resolved, actor from --as)',
+    )
+    .requiredOption('--version <n>', 'the schema version')
+    .requiredOption('--context <context>', 'the primary context, TYPE/ID')
+    .requiredOption('--payload <json>', 'the payload: a JSON object, or @FILE')
+    .requiredOption('--as <principal>', 'employee:ID or system:NAME (the event records it)')
+    .option('--occurred-at <instant>', 'when the fact occurred (default: now)')
+    .option('--idempotency-key <key>', 'a retry with the same key writes nothing again')
+    .option('--new-context', 'register the context in the same unit of work', false)
+    .action(
+      withStore((store, json, eventType: string, options: Omit<AppendOptions, 'json'>) =>
+        appendCommand(store, output, eventType, { ...options, json }),
+      ),
+    );
+
+  program
+    .command('serve')
+    .description(
+      'run the HTTP API, the consumers, the audit sealer and the SLA evaluator until SIGTERM',
+    )
+    .option('--port <n>', 'the port to listen on', process.env.PORT ?? '3000')
+    .option('--host <host>', 'the interface to listen on (0.0.0.0: every interface)', 'localhost')
+    .option('--demo', 'build the demo firm on first start and print an administrator token', false)
+    .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent', 'info')
+    .action(
+      withStore(
+        (store, _json, options: { port: string; host: string; demo: boolean; logLevel: string }) =>
+          serveCommand(store, output, options),
+        { migrates: true },
+      ),
+    );
+
+  const tokens = program.command('tokens').description('bearer tokens of the HTTP API');
+  tokens
+    .command('create')
+    .description('create a token and print it (once: only its hash is stored)')
+    .option('--employee <id>', 'the token acts as this employee, with their role')
+    .option('--system <name>', 'the token acts as this system integration')
+    .option('--auditor', 'may also read the raw log, the registry and the audit endpoints', false)
+    .option('--label <text>', 'what the token is for')
+    .action(
+      withStore(
+        (
+          store,
+          json,
+          options: { employee?: string; system?: string; auditor: boolean; label?: string },
+        ) => tokensCreateCommand(store, output, { ...options, json }),
+      ),
+    );
+  tokens
+    .command('list')
+    .description('every token, without secrets')
+    .action(withStore((store, json) => tokensListCommand(store, output, json)));
+  tokens
+    .command('revoke <id>')
+    .description('revoke a token (it stays listed)')
+    .action(withStore((store, json, id: string) => tokensRevokeCommand(store, output, id, json)));
 
   return program;
 }

@@ -564,3 +564,74 @@ export class AuditQueryInvalidError extends PetError {
     super(`Audit ${field} ${problem}`);
   }
 }
+
+/** An HTTP request is malformed: its body, query or parameters break the route's schema. */
+export class RequestInvalidError extends PetError {
+  readonly code = 'PET_REQUEST_INVALID';
+  constructor(
+    readonly violations: readonly { readonly pointer: string; readonly message: string }[],
+  ) {
+    super(
+      `Request invalid: ${violations.map((v) => `${v.pointer || '/'} ${v.message}`).join('; ')}`,
+    );
+  }
+}
+
+/** An HTTP request carries no bearer token, or one that is unknown, revoked or malformed. */
+export class UnauthenticatedError extends PetError {
+  readonly code = 'PET_UNAUTHENTICATED';
+  constructor() {
+    super('Authentication required: send Authorization: Bearer <token> with a valid token');
+  }
+}
+
+/** The authenticated caller may not run this command or read this collection. */
+export class ForbiddenError extends PetError {
+  readonly code = 'PET_FORBIDDEN';
+  constructor(
+    readonly action: string,
+    readonly allowed: readonly string[],
+  ) {
+    super(`Not allowed: ${action} needs one of the roles ${allowed.join(', ')}`);
+  }
+}
+
+/** No such resource, or one the caller may not see (the two are told apart to no one). */
+export class NotFoundError extends PetError {
+  readonly code = 'PET_NOT_FOUND';
+  constructor(readonly what: string) {
+    super(`Not found: ${what}`);
+  }
+}
+
+/** An HTTP request body is larger than the service accepts. */
+export class RequestTooLargeError extends PetError {
+  readonly code = 'PET_REQUEST_TOO_LARGE';
+  constructor(readonly limitBytes: number) {
+    super(`Request body too large: at most ${limitBytes} bytes`);
+  }
+}
+
+/** The database cannot be reached (down, restarting, out of connections): try again later. */
+export class DatabaseUnavailableError extends PetError {
+  readonly code = 'PET_DATABASE_UNAVAILABLE';
+  constructor(readonly reason: string) {
+    super(`Database unavailable: ${reason}`);
+  }
+}
+
+/** The service is shutting down and takes no new requests. */
+export class ServiceStoppingError extends PetError {
+  readonly code = 'PET_SERVICE_STOPPING';
+  constructor() {
+    super('The service is shutting down: send the request to another instance or try again');
+  }
+}
+
+/** An error nobody raised on purpose; its details are in the service's log, not the response. */
+export class InternalError extends PetError {
+  readonly code = 'PET_INTERNAL';
+  constructor(readonly requestId: string) {
+    super(`Internal error (request ${requestId}); the service log has the details`);
+  }
+}

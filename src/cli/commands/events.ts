@@ -46,3 +46,47 @@ function parseWhole(value: string, option: string): number {
     throw new CliUsageError(`${option} must be a whole number, got ${JSON.stringify(value)}`);
   return Number(value);
 }
+
+/**
+ * `pet-events tail`: the log as it grows, from a position (default: its head, so only new
+ * events), woken by appends; until interrupted.
+ */
+export async function tailCommand(
+  store: EventStore,
+  output: Output,
+  options: { readonly after?: string; readonly type: readonly string[]; readonly json: boolean },
+  signal: AbortSignal,
+): Promise<void> {
+  let after =
+    options.after === undefined
+      ? await store.headPosition()
+      : toPosition(parseWhole(options.after, '--after'));
+  const types = options.type.length === 0 ? undefined : new Set(options.type);
+  let wake: (() => void) | undefined;
+  const unsubscribe = store.onAppended(() => wake?.());
+  const onAbort = () => wake?.();
+  signal.addEventListener('abort', onAbort);
+  try {
+    while (!signal.aborted) {
+      const events = await store.readLog({ after, limit: 1000 });
+      for (const event of events) {
+        after = event.position;
+        if (types !== undefined && !types.has(event.eventType)) continue;
+        output.out(options.json ? JSON.stringify(toWireEvent(event)) : formatEventLine(event));
+      }
+      if (events.length === 1000) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 2_000);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        if (signal.aborted) wake();
+      });
+      wake = undefined;
+    }
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    unsubscribe();
+  }
+}

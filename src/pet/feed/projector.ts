@@ -25,13 +25,13 @@ export const FEED_CONSUMER_NAME = 'pet.feed';
 
 /** How much an item matters. */
 export type Severity = 'info' | 'attention' | 'risk' | 'breach' | 'commercial';
-export const SEVERITIES: readonly Severity[] = [
+export const SEVERITIES = [
   'info',
   'attention',
   'risk',
   'breach',
   'commercial',
-];
+] as const satisfies readonly Severity[];
 
 /** SLA breach, SLA warning, escalation, quotes and opportunities; everything else is info. */
 export function severityOf(eventType: string): Severity {

@@ -1,0 +1,61 @@
+/**
+ * Schemas the routes share: an event in its JSON shape, a command's response, ids, instants.
+ */
+import { Type, type TSchema } from '@sinclair/typebox';
+
+/** An event as the log stores it (the spec's column names; the position as a decimal string). */
+export const WireEventSchema = Type.Object(
+  {
+    id: Type.String({ format: 'uuid' }),
+    position: Type.String({ pattern: '^[0-9]+$' }),
+    event_type: Type.String(),
+    schema_version: Type.Integer(),
+    occurred_at: Type.String({ format: 'date-time' }),
+    recorded_at: Type.String({ format: 'date-time' }),
+    actor_employee_id: Type.Union([Type.String(), Type.Null()]),
+    context_type: Type.String(),
+    context_id: Type.String(),
+    context_version: Type.Integer(),
+    payload: Type.Object({}, { additionalProperties: true }),
+    idempotency_key: Type.Union([Type.String(), Type.Null()]),
+    correlation_id: Type.Union([Type.String(), Type.Null()]),
+    causation_id: Type.Union([Type.String(), Type.Null()]),
+  },
+  { $id: 'Event', additionalProperties: false },
+);
+
+/** What every command answers: the events its unit of work recorded. */
+export const CommandResponseSchema = Type.Object(
+  {
+    command: Type.String(),
+    correlationId: Type.String(),
+    replayed: Type.Boolean({
+      description: 'true when the Idempotency-Key matched an earlier request: nothing ran again',
+    }),
+    events: Type.Array(Type.Ref('Event')),
+  },
+  { $id: 'CommandResponse', additionalProperties: false },
+);
+
+/** An aggregate's id as the domain takes it. */
+export const Id = (description?: string) =>
+  Type.String({
+    minLength: 1,
+    maxLength: 200,
+    ...(description === undefined ? {} : { description }),
+  });
+
+/** An RFC 3339 instant. */
+export const InstantText = (description?: string) =>
+  Type.String({
+    format: 'date-time',
+    ...(description === undefined ? {} : { description }),
+  });
+
+/** The problem responses a route can give, by status, for its OpenAPI document. */
+export function problems(...statuses: number[]): Record<number, TSchema> {
+  return Object.fromEntries(statuses.map((status) => [status, Type.Ref('Problem')]));
+}
+
+/** A JSON object whose shape the route documents in its description (read models). */
+export const AnyObject = Type.Object({}, { additionalProperties: true });

@@ -1,0 +1,116 @@
+/**
+ * The log as a live stream of Server-Sent Events: every event after a position, in log order,
+ * then each new one as it is appended (woken by the store's append notifications, polling as a
+ * fallback). Each message's `id` is the event's position, so a client that reconnects with
+ * `Last-Event-ID` resumes exactly after the last event it received.
+ */
+import { Type } from '@sinclair/typebox';
+import { NotFoundError } from '../events/errors.js';
+import { toPosition, type Position } from '../events/types.js';
+import { toWireEvent } from '../events/wire.js';
+import type { ServiceApp, ServiceContext } from './app.js';
+import { asPetError, problemOf } from './problem.js';
+import { problems } from './schemas.js';
+
+const PAGE = 500;
+const POLL_MS = 5_000;
+const HEARTBEAT_MS = 15_000;
+
+/** Registers `GET /v1/events/stream`. */
+export function streamRoutes(app: ServiceApp, { store }: ServiceContext): void {
+  const open = new Set<() => void>();
+  app.addHook('preClose', () => {
+    for (const close of open) close();
+  });
+
+  app.get(
+    '/v1/events/stream',
+    {
+      schema: {
+        summary: 'New events as Server-Sent Events, resumable with Last-Event-ID',
+        description:
+          'Each message: `id` = the position, `event` = the event type, `data` = the event as JSON. Starts after `Last-Event-ID`, else after `after`, else at the head of the log (only new events). Roles: admin, auditor.',
+        tags: ['log'],
+        querystring: Type.Object(
+          { after: Type.Optional(Type.String({ pattern: '^[0-9]{1,19}$' })) },
+          { additionalProperties: false },
+        ),
+        headers: Type.Object({
+          'last-event-id': Type.Optional(Type.String({ pattern: '^[0-9]{1,19}$' })),
+        }),
+        response: {
+          200: Type.String({ description: 'a text/event-stream of events' }),
+          ...problems(400, 401, 404),
+        },
+      },
+    },
+    async (request, reply) => {
+      const caller = request.caller;
+      if (caller === null || !(caller.roles.has('admin') || caller.roles.has('auditor'))) {
+        throw new NotFoundError('the event stream');
+      }
+      const resume = request.headers['last-event-id'] ?? request.query.after;
+      let after: Position = resume === undefined ? await store.headPosition() : toPosition(resume);
+
+      reply.hijack();
+      const response = reply.raw;
+      response.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+      });
+      response.write('retry: 1000\n\n');
+
+      let closed = false;
+      let wake: (() => void) | undefined;
+      const close = () => {
+        closed = true;
+        wake?.();
+      };
+      open.add(close);
+      request.raw.on('close', close);
+      const unsubscribe = store.onAppended(() => wake?.());
+      const heartbeat = setInterval(() => response.write(': keep-alive\n\n'), HEARTBEAT_MS);
+      const write = async (text: string) => {
+        if (!response.write(text) && !closed) {
+          await new Promise<void>((resolve) => {
+            response.once('drain', resolve);
+            response.once('close', resolve);
+          });
+        }
+      };
+      try {
+        while (!closed) {
+          const events = await store.readLog({ after, limit: PAGE });
+          for (const event of events) {
+            if (closed) break;
+            await write(
+              `id: ${event.position}\nevent: ${event.eventType}\ndata: ${JSON.stringify(toWireEvent(event))}\n\n`,
+            );
+            after = event.position;
+          }
+          if (events.length === PAGE || closed) continue;
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, POLL_MS);
+            wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+          wake = undefined;
+        }
+      } catch (error) {
+        // The client reconnects with Last-Event-ID and resumes where this stream stopped.
+        const problem = problemOf(asPetError(error, request.id), request.url);
+        request.log.warn({ err: error }, 'event stream stopped');
+        response.write(`event: problem\ndata: ${JSON.stringify(problem)}\n\n`);
+      } finally {
+        clearInterval(heartbeat);
+        unsubscribe();
+        open.delete(close);
+        response.end();
+      }
+    },
+  );
+}
