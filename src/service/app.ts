@@ -20,6 +20,8 @@ import Fastify, {
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LoggerOptions } from 'pino';
 import { ServiceStoppingError, UnauthenticatedError } from '../events/errors.js';
+import { createReadModel } from '../consumers/read-model.js';
+import { PET_CONSUMERS } from '../pet/consumers/catalogue.js';
 import { createPet, type Pet } from '../pet/pet.js';
 import type { EventStore } from '../store/event-store.js';
 import { commandRoutes } from './commands.js';
@@ -140,6 +142,9 @@ export async function createService(options: ServiceOptions): Promise<ServiceApp
       .send(JSON.stringify(problem));
   });
 
+  // Reads of the feed and KPIs need their tables before the consumers first run.
+  await createReadModels(store);
+
   const context: ServiceContext = {
     store,
     pet: createPet(store),
@@ -229,4 +234,15 @@ function validator(options: AjvOptions): Ajv {
   });
   addFormats(ajv);
   return ajv;
+}
+
+/** Creates the tables of every PET consumer's read model that do not exist yet. */
+async function createReadModels(store: EventStore): Promise<void> {
+  for (const { readModel } of PET_CONSUMERS) {
+    if (readModel === undefined) continue;
+    // Another process starting at the same moment may create them first: then they exist.
+    await store
+      .transaction((tx) => createReadModel(tx, readModel))
+      .catch(() => store.transaction((tx) => createReadModel(tx, readModel)));
+  }
 }

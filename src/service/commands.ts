@@ -19,7 +19,14 @@ import { TICKET_PRIORITIES, TICKET_STATUSES } from '../pet/ticket/contracts.js';
 import { WORK_TYPES } from '../pet/time-entry/contracts.js';
 import { Code, CurrencyCode } from '../registry/contract.js';
 import type { ServiceApp, ServiceContext } from './app.js';
-import { CommandResponseSchema, Id, InstantText, problems, WireEventSchema } from './schemas.js';
+import {
+  CommandResponseSchema,
+  emptyBodyIsObject,
+  Id,
+  InstantText,
+  problems,
+  WireEventSchema,
+} from './schemas.js';
 import type { Caller, Role } from './tokens.js';
 
 /** Who may run the commands of each area; a system integration's token may run all. */
@@ -470,10 +477,7 @@ function commandRoute<U extends string, B extends TObject>(
     {
       schema,
       // A command without fields may be sent without a body.
-      preValidation: (request, _reply, done) => {
-        if (request.body === undefined) request.body = {};
-        done();
-      },
+      preValidation: emptyBodyIsObject,
     },
     async (request, reply) => {
       const caller = request.caller;

@@ -24,7 +24,7 @@ import { Code } from '../registry/contract.js';
 import { schemaDocument } from '../registry/publish.js';
 import { MAX_READ_LIMIT } from '../store/event-store.js';
 import type { ServiceApp, ServiceContext } from './app.js';
-import { AnyObject, Id, InstantText, problems } from './schemas.js';
+import { AnyObject, emptyBodyIsObject, Id, InstantText, problems } from './schemas.js';
 import type { Caller, Role } from './tokens.js';
 
 const AUDITORS: readonly Role[] = ['admin', 'auditor'];
@@ -467,30 +467,29 @@ export function readRoutes(app: ServiceApp, { store }: ServiceContext): void {
       schema: {
         summary: 'Verify the log (as `pet-events audit verify`), optionally against a digest',
         tags: ['audit'],
-        body: Type.Optional(
-          Type.Object(
-            {
-              digest: Type.Optional(
-                Type.Object(
-                  {
-                    seq: Type.String({ pattern: '^[0-9]{1,19}$' }),
-                    position: Type.String({ pattern: '^[0-9]{1,19}$' }),
-                    link: Type.String({ pattern: '^[0-9a-f]{64}$' }),
-                    at: Type.String(),
-                  },
-                  { additionalProperties: false },
-                ),
+        body: Type.Object(
+          {
+            digest: Type.Optional(
+              Type.Object(
+                {
+                  seq: Type.String({ pattern: '^[0-9]{1,19}$' }),
+                  position: Type.String({ pattern: '^[0-9]{1,19}$' }),
+                  link: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+                  at: Type.String(),
+                },
+                { additionalProperties: false },
               ),
-            },
-            { additionalProperties: false },
-          ),
+            ),
+          },
+          { additionalProperties: false },
         ),
         response: { 200: AnyObject, ...problems(400, 401, 404) },
       },
+      preValidation: emptyBodyIsObject,
     },
     async (request) => {
       allowed(request.caller, AUDITORS, 'the audit chain');
-      const digest: ChainDigest | undefined = request.body?.digest;
+      const digest: ChainDigest | undefined = request.body.digest;
       return verifyLog(store, digest === undefined ? {} : { digest });
     },
   );

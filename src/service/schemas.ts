@@ -2,6 +2,7 @@
  * Schemas the routes share: an event in its JSON shape, a command's response, ids, instants.
  */
 import { Type, type TSchema } from '@sinclair/typebox';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 
 /** An event as the log stores it (the spec's column names; the position as a decimal string). */
 export const WireEventSchema = Type.Object(
@@ -59,3 +60,13 @@ export function problems(...statuses: number[]): Record<number, TSchema> {
 
 /** A JSON object whose shape the route documents in its description (read models). */
 export const AnyObject = Type.Object({}, { additionalProperties: true });
+
+/** A `preValidation` hook: a request sent without a body is taken as `{}`. */
+export function emptyBodyIsObject(
+  request: FastifyRequest,
+  _reply: FastifyReply,
+  done: HookHandlerDoneFunction,
+): void {
+  if (request.body === undefined) request.body = {};
+  done();
+}
