@@ -14,19 +14,24 @@ import addFormatsModule from 'ajv-formats';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
+  type FastifyReply,
   type FastifyRequest,
   type RawServerDefault,
 } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LoggerOptions } from 'pino';
-import { ServiceStoppingError, UnauthenticatedError } from '../events/errors.js';
+import {
+  RequestInvalidError,
+  ServiceStoppingError,
+  UnauthenticatedError,
+} from '../events/errors.js';
 import { createReadModel } from '../consumers/read-model.js';
 import { PET_CONSUMERS } from '../pet/consumers/catalogue.js';
 import { createPet, type Pet } from '../pet/pet.js';
 import type { EventStore } from '../store/event-store.js';
 import { commandRoutes } from './commands.js';
 import { ServiceMetrics } from './metrics.js';
-import { asPetError, Problem, problemOf, routeNotFound } from './problem.js';
+import { asPetError, malformedHttpResponse, Problem, problemOf, routeNotFound } from './problem.js';
 import { readRoutes } from './reads.js';
 import { streamRoutes } from './stream.js';
 import { authenticate, type Caller } from './tokens.js';
@@ -82,8 +87,32 @@ export async function createService(options: ServiceOptions): Promise<ServiceApp
   const { store } = options;
   const metrics = options.metrics ?? new ServiceMetrics(store);
   let stopping = false;
+  const sendProblem = (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    const pet = asPetError(error, request.id);
+    const problem = problemOf(pet, request.url.split('?')[0] ?? request.url);
+    metrics.rejected(pet.code);
+    if (problem.status >= 500) {
+      request.log.error({ err: error, code: pet.code }, 'request failed');
+    } else {
+      request.log.info({ code: pet.code }, pet.message);
+    }
+    if (problem.status === 401) reply.header('www-authenticate', 'Bearer');
+    if (problem.status === 503) reply.header('retry-after', '1');
+    return reply
+      .code(problem.status)
+      .type('application/problem+json')
+      .send(JSON.stringify(problem));
+  };
   const app = Fastify({
     logger: options.logger ?? { level: 'info' },
+    // A URL that does not decode, or a path segment over maxParamLength, fails before routing.
+    frameworkErrors: (error, request, reply) => void sendProblem(error, request, reply),
+    // Bytes that are not an HTTP request never reach a route: answered here, then closed.
+    clientErrorHandler: (error, socket) => {
+      if ((error as { code?: unknown }).code === 'ECONNRESET' || socket.destroyed) return;
+      if (socket.writable) socket.write(malformedHttpResponse(error));
+      socket.destroy(error);
+    },
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     requestIdHeader: false,
     // Route and query strings are matched as given: no case folding, no trailing-slash aliases.
@@ -125,21 +154,19 @@ export async function createService(options: ServiceOptions): Promise<ServiceApp
   app.setNotFoundHandler((request) => {
     throw routeNotFound(request.method, request.url);
   });
-  app.setErrorHandler((error, request, reply) => {
-    const pet = asPetError(error, request.id);
-    const problem = problemOf(pet, request.url.split('?')[0] ?? request.url);
-    metrics.rejected(pet.code);
-    if (problem.status >= 500) {
-      request.log.error({ err: error, code: pet.code }, 'request failed');
-    } else {
-      request.log.info({ code: pet.code }, pet.message);
-    }
-    if (problem.status === 401) reply.header('www-authenticate', 'Bearer');
-    if (problem.status === 503) reply.header('retry-after', '1');
-    return reply
-      .code(problem.status)
-      .type('application/problem+json')
-      .send(JSON.stringify(problem));
+  app.setErrorHandler(sendProblem);
+  // PostgreSQL stores no U+0000 in text or JSON: refused in any request, alike on both databases
+  // (after validation, so only the shapes the routes accept are walked).
+  app.addHook('preHandler', (request, _reply, done) => {
+    const pointer =
+      nulAt(request.params, '/params') ??
+      nulAt(request.query, '/query') ??
+      nulAt(request.body, '/body');
+    done(
+      pointer === undefined
+        ? undefined
+        : new RequestInvalidError([{ pointer, message: 'must not contain U+0000' }]),
+    );
   });
 
   // Reads of the feed and KPIs need their tables before the consumers first run.
@@ -222,6 +249,22 @@ async function callerOf(store: EventStore, request: FastifyRequest): Promise<Cal
   if (caller === undefined) throw new UnauthenticatedError();
   request.log.debug({ token: caller.tokenId }, 'authenticated');
   return caller;
+}
+
+/** The JSON pointer of the first string (or key) holding U+0000 in a parsed value, if any. */
+function nulAt(value: unknown, pointer: string): string | undefined {
+  const pending: [unknown, string][] = [[value, pointer]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [item, at] = next;
+    if (typeof item === 'string' && item.includes('\u0000')) return at;
+    if (typeof item !== 'object' || item === null) continue;
+    for (const [key, child] of Object.entries(item)) {
+      const path = `${at}/${key.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+      if (key.includes('\u0000')) return path;
+      pending.push([child, path]);
+    }
+  }
+  return undefined;
 }
 
 function validator(options: AjvOptions): Ajv {

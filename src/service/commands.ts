@@ -24,6 +24,8 @@ import {
   emptyBodyIsObject,
   Id,
   InstantText,
+  MAX_INT32,
+  MinorUnits,
   problems,
   WireEventSchema,
 } from './schemas.js';
@@ -185,7 +187,7 @@ export function commandRoutes(app: ServiceApp, context: ServiceContext): void {
   });
 
   const money = {
-    estimatedValueMinor: Type.Optional(Type.Integer({ minimum: 0 })),
+    estimatedValueMinor: Type.Optional(MinorUnits()),
     currency: Type.Optional(CurrencyCode()),
   };
   route({
@@ -241,7 +243,7 @@ export function commandRoutes(app: ServiceApp, context: ServiceContext): void {
       id: Id(),
       customerId: Id(),
       ownerId: Id(),
-      estimatedValueMinor: Type.Integer({ minimum: 0 }),
+      estimatedValueMinor: MinorUnits(),
       currency: CurrencyCode(),
       leadId: Type.Optional(Id()),
     }),
@@ -285,12 +287,12 @@ export function commandRoutes(app: ServiceApp, context: ServiceContext): void {
       id: Id(),
       customerId: Id(),
       opportunityId: Type.Optional(Id()),
-      version: Type.Optional(Type.Integer({ minimum: 1 })),
+      version: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_INT32 })),
       currency: CurrencyCode(),
-      sellTotalMinor: Type.Integer({ minimum: 0 }),
-      costTotalMinor: Type.Integer({ minimum: 0 }),
+      sellTotalMinor: MinorUnits(),
+      costTotalMinor: MinorUnits(),
       validUntil: Type.String({ format: 'date' }),
-      soldMinutes: Type.Integer({ minimum: 0 }),
+      soldMinutes: Type.Integer({ minimum: 0, maximum: MAX_INT32 }),
     }),
     run: (pet, options, input) => pet.quotes.create(options, input),
   });
@@ -335,7 +337,7 @@ export function commandRoutes(app: ServiceApp, context: ServiceContext): void {
       id: Id(),
       customerId: Id(),
       name: Type.String({ minLength: 1, maxLength: 200 }),
-      soldMinutes: Type.Integer({ minimum: 0 }),
+      soldMinutes: Type.Integer({ minimum: 0, maximum: MAX_INT32 }),
       quoteId: Type.Optional(Id()),
     }),
     run: (pet, options, input) => pet.projects.create(options, input),
@@ -392,7 +394,7 @@ export function commandRoutes(app: ServiceApp, context: ServiceContext): void {
       subject: Type.String({ minLength: 1, maxLength: 500 }),
       priority: Code(...TICKET_PRIORITIES),
       projectId: Type.Optional(Id()),
-      slaVersion: Type.Optional(Type.Integer({ minimum: 1 })),
+      slaVersion: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_INT32 })),
     }),
     run: (pet, options, input) => pet.tickets.create(options, input),
   });

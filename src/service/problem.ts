@@ -160,6 +160,27 @@ function unavailableReason(error: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * The raw response to bytes HTTP parsing refused before any route (not HTTP/1.1, headers over
+ * the server's limit, a malformed length): a problem document with its code like any other.
+ */
+export function malformedHttpResponse(error: Error & { code?: unknown }): string {
+  const [status, title, reason] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large', 'headers larger than the server reads']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', 'not received in time']
+        : [
+            400,
+            'Bad Request',
+            `not well-formed HTTP/1.1 (${typeof error.code === 'string' ? error.code : error.name})`,
+          ];
+  const problem = problemOf(new RequestInvalidError([{ pointer: '', message: reason }]), '');
+  // No instance: the request line itself may be what could not be read.
+  const body = JSON.stringify({ ...problem, status, title, instance: undefined });
+  return `HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`;
+}
+
 /** The response for a route that does not exist. */
 export function routeNotFound(method: string, url: string): NotFoundError {
   return new NotFoundError(`${method} ${url.split('?')[0] ?? url}`);

@@ -11,7 +11,6 @@ import { verifyLog, type ChainDigest } from '../audit/verify.js';
 import { consumerReports } from '../consumers/status.js';
 import { NotFoundError, ReadOptionsInvalidError } from '../events/errors.js';
 import type { ContextRef, RecordedEvent } from '../events/types.js';
-import { toPosition } from '../events/types.js';
 import { toWireEvent } from '../events/wire.js';
 import { auditHistory } from '../pet/audit/history.js';
 import { PET_CONSUMERS } from '../pet/consumers/catalogue.js';
@@ -24,7 +23,15 @@ import { Code } from '../registry/contract.js';
 import { schemaDocument } from '../registry/publish.js';
 import { MAX_READ_LIMIT } from '../store/event-store.js';
 import type { ServiceApp, ServiceContext } from './app.js';
-import { AnyObject, emptyBodyIsObject, Id, InstantText, problems } from './schemas.js';
+import {
+  AnyObject,
+  emptyBodyIsObject,
+  Id,
+  InstantText,
+  MAX_INT32,
+  positionOf,
+  problems,
+} from './schemas.js';
 import type { Caller, Role } from './tokens.js';
 
 const AUDITORS: readonly Role[] = ['admin', 'auditor'];
@@ -91,7 +98,7 @@ export function readRoutes(app: ServiceApp, { store }: ServiceContext): void {
         (types === undefined || types.has(event.eventType)) &&
         (ref === undefined || (event.context.type === ref.type && event.context.id === ref.id));
       const found: RecordedEvent[] = [];
-      let next = toPosition(after);
+      let next = positionOf(after, 'after');
       for (let page = 0; page < 10 && found.length < limit; page += 1) {
         const events = await store.readLog({ after: next, limit });
         for (const event of events) {
@@ -134,7 +141,10 @@ export function readRoutes(app: ServiceApp, { store }: ServiceContext): void {
         tags: ['log'],
         params: ContextParams,
         querystring: Type.Object(
-          { afterVersion: Type.Optional(Type.Integer({ minimum: 0 })), limit: Type.Optional(Page) },
+          {
+            afterVersion: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_INT32 })),
+            limit: Type.Optional(Page),
+          },
           { additionalProperties: false },
         ),
         response: { 200: Type.Object({ events: Events }), ...problems(400, 401, 404) },
@@ -362,7 +372,7 @@ export function readRoutes(app: ServiceApp, { store }: ServiceContext): void {
       ),
       window: Type.Optional(Code(...KPI_WINDOWS)),
       asOf: Type.Optional(InstantText('default: now')),
-      version: Type.Optional(Type.Integer({ minimum: 1 })),
+      version: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_INT32 })),
     },
     { additionalProperties: false },
   );

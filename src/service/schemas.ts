@@ -3,6 +3,8 @@
  */
 import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import { ReadOptionsInvalidError } from '../events/errors.js';
+import { toPosition, type Position } from '../events/types.js';
 
 /** An event as the log stores it (the spec's column names; the position as a decimal string). */
 export const WireEventSchema = Type.Object(
@@ -45,6 +47,24 @@ export const Id = (description?: string) =>
     maxLength: 200,
     ...(description === undefined ? {} : { description }),
   });
+
+/** The largest value of an INTEGER column on PostgreSQL (versions, minutes, stages). */
+export const MAX_INT32 = 2_147_483_647;
+
+/** An amount in minor units (BIGINT columns), exact as a JSON number. */
+export const MinorUnits = () => Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
+
+/** The largest position a log holds: a signed 64-bit integer on both databases. */
+const MAX_POSITION = 2n ** 63n - 1n;
+
+/** A log position given as digits, refused with PET_READ_OPTIONS_INVALID beyond the largest. */
+export function positionOf(digits: string, option: string): Position {
+  const position = toPosition(digits);
+  if (position > MAX_POSITION) {
+    throw new ReadOptionsInvalidError(option, `must be at most ${MAX_POSITION}, got ${digits}`);
+  }
+  return position;
+}
 
 /** An RFC 3339 instant. */
 export const InstantText = (description?: string) =>

@@ -6,11 +6,11 @@
  */
 import { Type } from '@sinclair/typebox';
 import { NotFoundError } from '../events/errors.js';
-import { toPosition, type Position } from '../events/types.js';
+import type { Position } from '../events/types.js';
 import { toWireEvent } from '../events/wire.js';
 import type { ServiceApp, ServiceContext } from './app.js';
 import { asPetError, problemOf } from './problem.js';
-import { problems } from './schemas.js';
+import { positionOf, problems } from './schemas.js';
 
 const PAGE = 500;
 const POLL_MS = 5_000;
@@ -49,8 +49,12 @@ export function streamRoutes(app: ServiceApp, { store }: ServiceContext): void {
       if (caller === null || !(caller.roles.has('admin') || caller.roles.has('auditor'))) {
         throw new NotFoundError('the event stream');
       }
-      const resume = request.headers['last-event-id'] ?? request.query.after;
-      let after: Position = resume === undefined ? await store.headPosition() : toPosition(resume);
+      const header = request.headers['last-event-id'];
+      const resume = header ?? request.query.after;
+      let after: Position =
+        resume === undefined
+          ? await store.headPosition()
+          : positionOf(resume, header === undefined ? 'after' : 'Last-Event-ID');
 
       reply.hijack();
       const response = reply.raw;
