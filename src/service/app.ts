@@ -35,6 +35,7 @@ import { asPetError, malformedHttpResponse, Problem, problemOf, routeNotFound } 
 import { readRoutes } from './reads.js';
 import { streamRoutes } from './stream.js';
 import { authenticate, type Caller } from './tokens.js';
+import { uiRoutes } from './ui.js';
 
 // ajv-formats is CommonJS: its default export is the module object under NodeNext.
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
@@ -115,6 +116,9 @@ export async function createService(options: ServiceOptions): Promise<ServiceApp
     },
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     requestIdHeader: false,
+    // While closing, requests on open connections reach the hooks, which answer writes with a
+    // problem document (PET_SERVICE_STOPPING) rather than Fastify's own 503.
+    return503OnClosing: false,
     // Route and query strings are matched as given: no case folding, no trailing-slash aliases.
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 200 },
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -181,6 +185,7 @@ export async function createService(options: ServiceOptions): Promise<ServiceApp
   commandRoutes(app, context);
   readRoutes(app, context);
   streamRoutes(app, context);
+  uiRoutes(app, context);
 
   app.get('/v1/openapi.json', { config: { public: true }, schema: { hide: true } }, (_r, reply) =>
     reply.send(app.swagger()),
@@ -238,6 +243,12 @@ export async function createService(options: ServiceOptions): Promise<ServiceApp
 
   app.addHook('preClose', () => {
     stopping = true;
+  });
+  // Once stopping, every response closes its connection: keep-alive connections would
+  // otherwise hold the server open after their last request.
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (stopping) reply.header('connection', 'close');
+    done(null, payload);
   });
   return app;
 }

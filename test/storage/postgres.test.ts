@@ -10,6 +10,7 @@ import { kpiConformance } from '../conformance/kpi-suite.js';
 import { petScenarioConformance } from '../conformance/pet-scenarios-suite.js';
 import { stateMachineConformance } from '../conformance/pet-state-machines-suite.js';
 import { runnerConformance } from '../conformance/runner-suite.js';
+import { serveConformance } from '../conformance/serve-suite.js';
 import { serviceConformance } from '../conformance/service-suite.js';
 import { unitOfWorkConformance } from '../conformance/unit-of-work-suite.js';
 import { postgresFactory } from '../support/databases.js';
@@ -30,5 +31,6 @@ describe.skipIf(postgresFactory.skipReason !== undefined)(
     auditConformance(postgresFactory);
     integrityConformance(postgresFactory);
     serviceConformance(postgresFactory);
+    serveConformance(postgresFactory);
   },
 );

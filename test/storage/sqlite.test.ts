@@ -10,6 +10,7 @@ import { kpiConformance } from '../conformance/kpi-suite.js';
 import { petScenarioConformance } from '../conformance/pet-scenarios-suite.js';
 import { stateMachineConformance } from '../conformance/pet-state-machines-suite.js';
 import { runnerConformance } from '../conformance/runner-suite.js';
+import { serveConformance } from '../conformance/serve-suite.js';
 import { serviceConformance } from '../conformance/service-suite.js';
 import { unitOfWorkConformance } from '../conformance/unit-of-work-suite.js';
 import { sqliteFactory } from '../support/databases.js';
@@ -28,4 +29,5 @@ describe('SQLite event store', () => {
   auditConformance(sqliteFactory);
   integrityConformance(sqliteFactory);
   serviceConformance(sqliteFactory);
+  serveConformance(sqliteFactory);
 });
