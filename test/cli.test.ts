@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { tailCommand } from '../src/cli/commands/events.js';
 import { buildProgram } from '../src/cli/program.js';
 import { PET_CONTRACTS } from '../src/pet/catalogue.js';
 import { builtInDefinitions } from '../src/pet/kpi/registry.js';
@@ -228,6 +229,108 @@ describe('pet-events command line', () => {
     expect(process.exitCode).toBe(1);
   });
 
+  it('creates, lists and revokes API tokens, showing each secret once', async () => {
+    await run('demo', '--days', '3');
+    const db = new Database(join(folder, 'pet.db'), { readonly: true });
+    const admin = db.prepare("SELECT id FROM pet_employees WHERE role = 'admin' LIMIT 1").get() as {
+      id: string;
+    };
+    lines.out = [];
+    await run('tokens', 'create', '--employee', admin.id, '--auditor');
+    const token = lines.out.at(-1) ?? '';
+    expect(token).toMatch(/^pet_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/);
+    const id = token.slice(4, 20);
+    expect(lines.err.at(-1)).toContain(`Token ${id} for employee ${admin.id} (auditor)`);
+    await run('--json', 'tokens', 'create', '--system', 'crm-import', '--label', 'nightly import');
+    const system = JSON.parse(lines.out.at(-1) ?? '') as { token: string; systemName: string };
+    expect(system.systemName).toBe('crm-import');
+    const stored = db.prepare('SELECT secret_sha256 FROM api_tokens').all() as {
+      secret_sha256: string;
+    }[];
+    db.close();
+    expect(stored).toHaveLength(2);
+    for (const row of stored) expect(token).not.toContain(row.secret_sha256);
+
+    lines.out = [];
+    await run('--json', 'tokens', 'list');
+    const listed = JSON.parse(lines.out.at(-1) ?? '') as { id: string; revokedAt: null }[];
+    expect(listed.map((t) => t.id)).toContain(id);
+    expect(JSON.stringify(listed)).not.toContain(token.slice(21));
+    await run('tokens', 'revoke', id);
+    expect(lines.out.at(-1)).toBe(`Revoked token ${id}.`);
+    await run('tokens', 'revoke', id);
+    expect(lines.err.at(-1)).toBe(`error [PET_CLI_USAGE]: no active token "${id}"`);
+    expect(process.exitCode).toBe(1);
+    process.exitCode = undefined;
+    await run('tokens', 'create', '--employee', 'E-nobody');
+    expect(lines.err.at(-1)).toMatch(
+      /^error \[PET_COMMAND_INVALID\]: .*"E-nobody" is not an active employee/,
+    );
+    await run('tokens', 'create');
+    expect(lines.err.at(-1)).toBe(
+      'error [PET_CLI_USAGE]: give exactly one of --employee ID and --system NAME',
+    );
+  });
+
+  it('appends one event in a unit of work of its own, and tails the log as it grows', async () => {
+    await run('demo', '--days', '3');
+    const db = new Database(join(folder, 'pet.db'), { readonly: true });
+    const customer = db.prepare('SELECT id FROM pet_customers LIMIT 1').get() as { id: string };
+    const count = () =>
+      (db.prepare('SELECT count(*) AS n FROM domain_events').get() as { n: number }).n;
+    const before = count();
+
+    const store = createSqliteEventStore({ path: join(folder, 'pet.db') });
+    const stop = new AbortController();
+    const tailed: string[] = [];
+    const tail = tailCommand(
+      store,
+      { out: (l) => tailed.push(l), err: () => undefined },
+      { type: ['customer.archived'], json: true },
+      stop.signal,
+    );
+    const payload = JSON.stringify({ from_status: 'active', to_status: 'archived' });
+    const append = [
+      'customer.archived',
+      '--version',
+      '1',
+      '--context',
+      `customer/${customer.id}`,
+      '--as',
+      'system:cli-test',
+    ];
+    await run('--json', 'append', ...append, '--payload', payload, '--idempotency-key', 'k-1');
+    const appended = JSON.parse(lines.out.at(-1) ?? '') as {
+      event_type: string;
+      actor_employee_id: null;
+    };
+    expect(appended).toMatchObject({ event_type: 'customer.archived', actor_employee_id: null });
+    expect(count()).toBe(before + 1);
+    await run('append', ...append, '--payload', payload, '--idempotency-key', 'k-1');
+    expect(lines.err.at(-1)).toContain('Replayed');
+    expect(count()).toBe(before + 1);
+
+    await run('append', ...append, '--payload', '{"from_status": "sleeping"}');
+    expect(lines.err.at(-1)).toMatch(/^error \[PET_PAYLOAD_INVALID\]/);
+    expect(process.exitCode).toBe(1);
+    process.exitCode = undefined;
+    await run('append', ...append, '--payload', '[1]');
+    expect(lines.err.at(-1)).toMatch(/^error \[PET_CLI_USAGE\]/);
+    expect(count()).toBe(before + 1);
+
+    for (let i = 0; i < 100 && tailed.length === 0; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    stop.abort();
+    await tail;
+    await store.close();
+    db.close();
+    expect(tailed.map((l) => (JSON.parse(l) as { id: string }).id)).toEqual([
+      (JSON.parse(lines.out.find((l) => l.includes('customer.archived')) ?? '{}') as { id: string })
+        .id,
+    ]);
+  });
+
   it('refuses demo options out of range, and a period that is not over', async () => {
     await run('demo', '--scale', '0');
     expect(lines.err.at(-1)).toBe(
@@ -350,7 +453,7 @@ describe('pet-events command line', () => {
     await run('events');
     expect(process.exitCode).toBe(1);
     expect(lines.err.at(-1)).toBe(
-      'error [PET_DATABASE_NOT_MIGRATED]: Database not migrated: it is at migration 0, this release needs 8 (run pet-events migrate)',
+      'error [PET_DATABASE_NOT_MIGRATED]: Database not migrated: it is at migration 0, this release needs 9 (run pet-events migrate)',
     );
   });
 
