@@ -1,0 +1,207 @@
+/**
+ * Hand-made SVG charts of a KPI over time: a sparkline for a dashboard card and a larger
+ * chart with its target and breach lines. Each point is the KPI's value as of the end of a
+ * day; a day without a value (nothing to divide) leaves a gap. Both carry a text alternative.
+ */
+import { h, s } from './dom.js';
+import { utcDayLabel as dayLabel } from './format.js';
+import type { KpiDefinition } from './types.js';
+
+export interface TrendPoint {
+  /** The instant the value is as of. */
+  readonly asOf: string;
+  readonly value: number | null;
+  readonly display: string;
+}
+
+/** A number of the KPI's unit as a short axis label. */
+export function axisText(value: number, unit: KpiDefinition['unit']): string {
+  if (unit === 'percent') return `${Math.round(value * 1000) / 10} %`;
+  if (unit === 'minutes') {
+    return value >= 120 ? `${Math.round(value / 6) / 10} h` : `${Math.round(value)} min`;
+  }
+  if (unit === 'ratio') return value.toFixed(2);
+  return String(Math.round(value * 100) / 100);
+}
+
+interface Frame {
+  readonly width: number;
+  readonly height: number;
+  readonly left: number;
+  readonly right: number;
+  readonly top: number;
+  readonly bottom: number;
+}
+
+function scale(points: readonly TrendPoint[], frame: Frame, extra: readonly number[]) {
+  const values = [...points.map((p) => p.value).filter((v): v is number => v !== null), ...extra];
+  let min = Math.min(0, ...values);
+  let max = Math.max(...values, 0);
+  if (max === min) max = min + 1;
+  const pad = (max - min) * 0.08;
+  if (min < 0) min -= pad;
+  max += pad;
+  const plotWidth = frame.width - frame.left - frame.right;
+  const plotHeight = frame.height - frame.top - frame.bottom;
+  const step = points.length > 1 ? plotWidth / (points.length - 1) : 0;
+  return {
+    min,
+    max,
+    x: (i: number) => frame.left + i * step,
+    y: (v: number) => frame.top + plotHeight - ((v - min) / (max - min)) * plotHeight,
+  };
+}
+
+/** Line segments through the points that have values; a missing value breaks the line. */
+function segments(
+  points: readonly TrendPoint[],
+  x: (i: number) => number,
+  y: (v: number) => number,
+) {
+  const runs: string[] = [];
+  let run: string[] = [];
+  points.forEach((p, i) => {
+    if (p.value === null) {
+      if (run.length > 0) runs.push(run.join(' '));
+      run = [];
+    } else {
+      run.push(`${x(i).toFixed(1)},${y(p.value).toFixed(1)}`);
+    }
+  });
+  if (run.length > 0) runs.push(run.join(' '));
+  return runs;
+}
+
+/** What a chart shows, in words. */
+export function trendSummary(points: readonly TrendPoint[]): string {
+  const first = points[0];
+  const last = points[points.length - 1];
+  if (first === undefined || last === undefined) return 'No trend.';
+  return `Trend over ${points.length} days, as of each day's end: ${first.display} on ${dayLabel(first.asOf)}, ${last.display} on ${dayLabel(last.asOf)}.`;
+}
+
+export function sparkline(points: readonly TrendPoint[]): SVGSVGElement {
+  const frame: Frame = { width: 160, height: 36, left: 3, right: 3, top: 4, bottom: 4 };
+  const { x, y } = scale(points, frame, []);
+  const last = points.length - 1;
+  const lastValue = points[last]?.value ?? null;
+  return s(
+    'svg',
+    {
+      class: 'sparkline',
+      viewBox: `0 0 ${frame.width} ${frame.height}`,
+      role: 'img',
+      'aria-label': trendSummary(points),
+    },
+    segments(points, x, y).map((run) => s('polyline', { points: run, class: 'line' })),
+    lastValue === null
+      ? null
+      : s('circle', { cx: x(last), cy: y(lastValue), r: 2.5, class: 'dot' }),
+  );
+}
+
+export function trendChart(points: readonly TrendPoint[], definition: KpiDefinition): HTMLElement {
+  const frame: Frame = { width: 640, height: 260, left: 64, right: 16, top: 16, bottom: 36 };
+  const thresholds = definition.thresholds;
+  const { min, max, x, y } = scale(
+    points,
+    frame,
+    thresholds === undefined ? [] : [thresholds.target, thresholds.breach],
+  );
+  const ticks = [min, (min + max) / 2, max];
+  const bottom = frame.height - frame.bottom;
+  const labelAt = [0, Math.floor((points.length - 1) / 2), points.length - 1];
+  const line = (value: number, name: string, kind: string) =>
+    s(
+      'g',
+      { class: `threshold ${kind}` },
+      s('line', { x1: frame.left, x2: frame.width - frame.right, y1: y(value), y2: y(value) }),
+      s(
+        'text',
+        { x: frame.width - frame.right - 4, y: y(value) - 4, 'text-anchor': 'end' },
+        `${name} ${axisText(value, definition.unit)}`,
+      ),
+    );
+  const svg = s(
+    'svg',
+    {
+      class: 'trend-chart',
+      viewBox: `0 0 ${frame.width} ${frame.height}`,
+      role: 'img',
+      'aria-label': trendSummary(points),
+    },
+    ticks.map((t) =>
+      s(
+        'g',
+        { class: 'tick' },
+        s('line', { x1: frame.left, x2: frame.width - frame.right, y1: y(t), y2: y(t) }),
+        s(
+          'text',
+          { x: frame.left - 6, y: y(t) + 4, 'text-anchor': 'end' },
+          axisText(t, definition.unit),
+        ),
+      ),
+    ),
+    thresholds === undefined ? null : line(thresholds.target, 'target', 'target'),
+    thresholds === undefined ? null : line(thresholds.breach, 'breach', 'breach'),
+    segments(points, x, y).map((run) => s('polyline', { points: run, class: 'line' })),
+    points.map((p, i) =>
+      p.value === null
+        ? null
+        : s(
+            'circle',
+            { cx: x(i), cy: y(p.value), r: 3, class: 'dot' },
+            s('title', {}, `${dayLabel(p.asOf)}: ${p.display}`),
+          ),
+    ),
+    [...new Set(labelAt)].map((i) => {
+      const p = points[i];
+      const anchor = i === 0 ? 'start' : i === points.length - 1 ? 'end' : 'middle';
+      return p === undefined
+        ? null
+        : s(
+            'text',
+            { x: x(i), y: bottom + 22, 'text-anchor': anchor, class: 'x-label' },
+            dayLabel(p.asOf),
+          );
+    }),
+  );
+  const table = h(
+    'details',
+    { class: 'trend-table' },
+    h('summary', {}, 'The trend as a table'),
+    h(
+      'table',
+      {},
+      h(
+        'thead',
+        {},
+        h('tr', {}, h('th', { scope: 'col' }, 'As of'), h('th', { scope: 'col' }, 'Value')),
+      ),
+      h(
+        'tbody',
+        {},
+        points.map((p) =>
+          h(
+            'tr',
+            {},
+            h('td', {}, h('time', { datetime: p.asOf }, dayLabel(p.asOf))),
+            h('td', {}, p.display),
+          ),
+        ),
+      ),
+    ),
+  );
+  return h('figure', { class: 'trend' }, svg, table);
+}
+
+/** The instants a trend is computed as of: the end of each of the last `days` UTC days, today's being now. */
+export function trendInstants(days: number, now = new Date()): string[] {
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  return Array.from({ length: days }, (_, i) => {
+    const back = days - 1 - i;
+    return back === 0
+      ? now.toISOString()
+      : new Date(today - (back - 1) * 86_400_000 - 1).toISOString();
+  });
+}
