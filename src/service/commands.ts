@@ -23,6 +23,7 @@ import {
   CommandResponseSchema,
   emptyBodyIsObject,
   Id,
+  IdempotencyHeaders,
   InstantText,
   MAX_INT32,
   MinorUnits,
@@ -436,18 +437,6 @@ export function commandRoutes(app: ServiceApp, context: ServiceContext): void {
     run: (pet, options, input) => pet.tickets.escalate(options, input),
   });
 }
-
-const IdempotencyHeaders = Type.Object({
-  'idempotency-key': Type.Optional(
-    Type.String({
-      minLength: 1,
-      maxLength: 200,
-      pattern: '^[\\x21-\\x7e]+$',
-      description:
-        'A retry with the same key returns the first response; the same key with a different body is refused with 409 PET_IDEMPOTENCY_CONFLICT. Keys are scoped by command and caller.',
-    }),
-  ),
-});
 
 function commandRoute<U extends string, B extends TObject>(
   app: ServiceApp,

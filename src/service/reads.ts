@@ -27,6 +27,7 @@ import {
   AnyObject,
   emptyBodyIsObject,
   Id,
+  IdempotencyHeaders,
   InstantText,
   MAX_INT32,
   positionOf,
@@ -300,6 +301,7 @@ export function readRoutes(app: ServiceApp, { store }: ServiceContext): void {
         summary: 'Comment on, mention someone on, or acknowledge a feed item',
         tags: ['feed'],
         params: ItemParams,
+        headers: IdempotencyHeaders,
         body: Type.Union([
           Type.Object(
             { kind: Type.Literal('comment'), body: Type.String({ minLength: 1, maxLength: 4000 }) },
@@ -320,7 +322,14 @@ export function readRoutes(app: ServiceApp, { store }: ServiceContext): void {
     },
     async (request, reply) => {
       const id = viewer(request.caller, 'the feed');
-      const reaction = await react(store, id, request.params.itemId, request.body);
+      const key = request.headers['idempotency-key'];
+      const reaction = await react(
+        store,
+        id,
+        request.params.itemId,
+        request.body,
+        typeof key === 'string' ? { idempotencyKey: key } : {},
+      );
       return reply.code(201).send({ id: reaction });
     },
   );
@@ -331,14 +340,20 @@ export function readRoutes(app: ServiceApp, { store }: ServiceContext): void {
         summary: 'Withdraw one of your own reactions (recorded as a new row)',
         tags: ['feed'],
         params: Type.Object({ reactionId: Type.String({ maxLength: 100 }) }),
+        headers: IdempotencyHeaders,
         response: { 201: Type.Object({ id: Type.String() }), ...problems(401, 404) },
       },
     },
     async (request, reply) => {
       const id = viewer(request.caller, 'the feed');
-      return reply
-        .code(201)
-        .send({ id: await withdrawReaction(store, id, request.params.reactionId) });
+      const key = request.headers['idempotency-key'];
+      const withdrawal = await withdrawReaction(
+        store,
+        id,
+        request.params.reactionId,
+        typeof key === 'string' ? { idempotencyKey: key } : {},
+      );
+      return reply.code(201).send({ id: withdrawal });
     },
   );
 

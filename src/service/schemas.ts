@@ -90,3 +90,16 @@ export function emptyBodyIsObject(
   if (request.body === undefined) request.body = {};
   done();
 }
+
+/** The `Idempotency-Key` header every write takes. */
+export const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 200,
+      pattern: '^[\\x21-\\x7e]+$',
+      description:
+        'A retry with the same key returns the first response; the same key with a different body is refused with 409 PET_IDEMPOTENCY_CONFLICT. Keys are scoped by command and caller.',
+    }),
+  ),
+});

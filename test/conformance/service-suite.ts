@@ -402,6 +402,32 @@ export function serviceConformance(factory: DatabaseFactory): void {
           body: 'On it',
         });
         expect(comment.statusCode).toBe(201);
+        // A write like any other: a retry with its key adds nothing, another body is refused.
+        const keyed = { 'idempotency-key': 'comment-1' };
+        const url = `/v1/feed/items/${item}/reactions`;
+        const first = await call(sam, 'POST', url, { kind: 'acknowledgement' }, keyed);
+        const retry = await call(sam, 'POST', url, { kind: 'acknowledgement' }, keyed);
+        expect(retry.json()).toEqual(first.json());
+        const reused = await call(sam, 'POST', url, { kind: 'comment', body: 'Hm' }, keyed);
+        expect(reused.statusCode).toBe(409);
+        expect(problem(reused).code).toBe('PET_IDEMPOTENCY_CONFLICT');
+        const { id: acknowledgement } = first.json<{ id: string }>();
+        const withdrawn = await call(
+          sam,
+          'POST',
+          `/v1/feed/reactions/${acknowledgement}/withdraw`,
+          undefined,
+          { 'idempotency-key': 'withdraw-1' },
+        );
+        expect(withdrawn.statusCode).toBe(201);
+        const withdrawnAgain = await call(
+          sam,
+          'POST',
+          `/v1/feed/reactions/${acknowledgement}/withdraw`,
+          undefined,
+          { 'idempotency-key': 'withdraw-1' },
+        );
+        expect(withdrawnAgain.json()).toEqual(withdrawn.json());
         const reactions = (await call(sam, 'GET', `/v1/feed/items/${item}/reactions`)).json<{
           reactions: { kind: string; body: string; employeeId: string }[];
         }>();

@@ -2,11 +2,15 @@
  * Reactions to feed items: comments, mentions and acknowledgements. Each is a row of its own
  * (table `pet_feed_reactions`, append-only in the database) naming the item by the id of its
  * first event; an item never changes. Withdrawing a reaction adds a row that names it.
- * Only a viewer who can see an item may react to it or read its reactions.
+ * Only a viewer who can see an item may react to it or read its reactions. Adding and
+ * withdrawing run as units of work for the viewer (without events: reactions are not domain
+ * facts), so an idempotency key makes a retry return the first outcome.
  */
 import { FeedItemNotFoundError, FeedQueryInvalidError } from '../../events/errors.js';
 import { newEventId } from '../../events/ids.js';
 import type { EventStore } from '../../store/event-store.js';
+import { employeePrincipal } from '../../unit-of-work/principal.js';
+import { createUnitOfWork } from '../../unit-of-work/unit-of-work.js';
 import { canSee, viewerOf } from './query.js';
 
 export type ReactionKind = 'comment' | 'mention' | 'acknowledgement';
@@ -36,6 +40,7 @@ export async function react(
   viewerId: string,
   itemId: string,
   reaction: NewReaction,
+  options: { readonly idempotencyKey?: string } = {},
 ): Promise<string> {
   const body = 'body' in reaction ? reaction.body : undefined;
   if (reaction.kind === 'comment' || body !== undefined) {
@@ -58,26 +63,35 @@ export async function react(
     }
   }
   const id = newEventId();
-  await store.transaction(async (tx) => {
-    if (reaction.kind === 'acknowledgement') {
-      // One live acknowledgement per viewer and item: a second one adds nothing.
-      const [live] = await tx.sql.query(
-        `SELECT r.id FROM pet_feed_reactions r
+  const outcome = await createUnitOfWork(store).run(
+    {
+      principal: employeePrincipal(viewer.id),
+      command: 'feed.react',
+      input: { itemId, ...reaction },
+      ...options,
+    },
+    async (tx) => {
+      if (reaction.kind === 'acknowledgement') {
+        // One live acknowledgement per viewer and item: a second one adds nothing.
+        const [live] = await tx.sql.query(
+          `SELECT r.id FROM pet_feed_reactions r
           WHERE r.item_id = $1 AND r.employee_id = $2 AND r.kind = 'acknowledgement'
             AND NOT EXISTS (SELECT 1 FROM pet_feed_reactions w WHERE w.withdraws_id = r.id)`,
-        [itemId, viewer.id],
-      );
-      if (live !== undefined)
-        throw new FeedQueryInvalidError('acknowledgement', 'is given already');
-    }
-    await tx.sql.execute(
-      `INSERT INTO pet_feed_reactions
+          [itemId, viewer.id],
+        );
+        if (live !== undefined)
+          throw new FeedQueryInvalidError('acknowledgement', 'is given already');
+      }
+      await tx.sql.execute(
+        `INSERT INTO pet_feed_reactions
          (id, item_id, employee_id, kind, body, mentioned_employee_id, withdraws_id, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, NULL, $7)`,
-      [id, itemId, viewer.id, reaction.kind, body ?? null, mentioned, new Date().toISOString()],
-    );
-  });
-  return id;
+        [id, itemId, viewer.id, reaction.kind, body ?? null, mentioned, new Date().toISOString()],
+      );
+      return id;
+    },
+  );
+  return outcome.result;
 }
 
 /** Withdraws one of the viewer's own live reactions (a new row; the reaction stays recorded). */
@@ -85,25 +99,35 @@ export async function withdrawReaction(
   store: EventStore,
   viewerId: string,
   reactionId: string,
+  options: { readonly idempotencyKey?: string } = {},
 ): Promise<string> {
   const viewer = await viewerOf(store, viewerId);
   const id = newEventId();
-  await store.transaction(async (tx) => {
-    const [own] = await tx.sql.query<{ item_id: string }>(
-      `SELECT r.item_id FROM pet_feed_reactions r
+  const outcome = await createUnitOfWork(store).run(
+    {
+      principal: employeePrincipal(viewer.id),
+      command: 'feed.withdraw_reaction',
+      input: { reactionId },
+      ...options,
+    },
+    async (tx) => {
+      const [own] = await tx.sql.query<{ item_id: string }>(
+        `SELECT r.item_id FROM pet_feed_reactions r
         WHERE r.id = $1 AND r.employee_id = $2 AND r.kind <> 'withdrawal'
           AND NOT EXISTS (SELECT 1 FROM pet_feed_reactions w WHERE w.withdraws_id = r.id)`,
-      [reactionId, viewer.id],
-    );
-    if (own === undefined) throw new FeedItemNotFoundError(reactionId);
-    await tx.sql.execute(
-      `INSERT INTO pet_feed_reactions
+        [reactionId, viewer.id],
+      );
+      if (own === undefined) throw new FeedItemNotFoundError(reactionId);
+      await tx.sql.execute(
+        `INSERT INTO pet_feed_reactions
          (id, item_id, employee_id, kind, body, mentioned_employee_id, withdraws_id, created_at)
        VALUES ($1, $2, $3, 'withdrawal', NULL, NULL, $4, $5)`,
-      [id, own.item_id, viewer.id, reactionId, new Date().toISOString()],
-    );
-  });
-  return id;
+        [id, own.item_id, viewer.id, reactionId, new Date().toISOString()],
+      );
+      return id;
+    },
+  );
+  return outcome.result;
 }
 
 /** The live reactions to an item the viewer can see, oldest first. */
