@@ -91,7 +91,7 @@ export function emptyBodyIsObject(
   done();
 }
 
-/** The `Idempotency-Key` header every write takes. */
+/** The `Idempotency-Key` header every write takes (commands and reactions). */
 export const IdempotencyHeaders = Type.Object({
   'idempotency-key': Type.Optional(
     Type.String({
