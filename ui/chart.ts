@@ -33,14 +33,21 @@ interface Frame {
   readonly bottom: number;
 }
 
+/** The next of 1, 2, 5 × 10^n at or above `value` (> 0). */
+function roundUp(value: number): number {
+  const power = 10 ** Math.floor(Math.log10(value));
+  const step = [1, 2, 5, 10].find((f) => f * power >= value) ?? 10;
+  return step * power;
+}
+
 function scale(points: readonly TrendPoint[], frame: Frame, extra: readonly number[]) {
   const values = [...points.map((p) => p.value).filter((v): v is number => v !== null), ...extra];
   let min = Math.min(0, ...values);
   let max = Math.max(...values, 0);
   if (max === min) max = min + 1;
-  const pad = (max - min) * 0.08;
-  if (min < 0) min -= pad;
-  max += pad;
+  // Round the axis out to a round number, so its labels read as such.
+  max = roundUp(max);
+  if (min < 0) min = -roundUp(-min);
   const plotWidth = frame.width - frame.left - frame.right;
   const plotHeight = frame.height - frame.top - frame.bottom;
   const step = points.length > 1 ? plotWidth / (points.length - 1) : 0;

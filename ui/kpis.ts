@@ -278,18 +278,17 @@ function windowLabel(window: string): string {
 }
 
 function valueSection(v: KpiExplanation): HTMLElement {
-  const from = v.from === null ? 'all time' : `${fullInstant(v.from)}`;
+  const span =
+    v.from === null
+      ? `as of ${fullInstant(v.asOf)}`
+      : `from ${fullInstant(v.from)} to ${fullInstant(v.asOf)}`;
   return h(
     'section',
     { class: `kpi-now cls-${v.classification}`, 'aria-label': 'Current value' },
     h('p', { class: 'kpi-value' }, v.display),
     badge(v.classification),
     h('p', { class: 'reason' }, v.reason),
-    h(
-      'p',
-      { class: 'hint' },
-      `${windowLabel(v.window)}, ${v.scope}: from ${from} to ${fullInstant(v.asOf)}.`,
-    ),
+    h('p', { class: 'hint' }, `${windowLabel(v.window)}, ${v.scope}: ${span}.`),
   );
 }
 

@@ -17,7 +17,6 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Type } from '@sinclair/typebox';
-import { NotFoundError } from '../events/errors.js';
 import type { ServiceApp, ServiceContext } from './app.js';
 import { feedStreamRoutes } from './feed-stream.js';
 import { uiSessionRoutes } from './ui-session.js';
@@ -51,13 +50,20 @@ const CONTENT_SECURITY_POLICY = [
 const BUILD_MARK = /%BUILD%/g;
 
 /**
- * Registers the UI's routes (public: the page holds no data until it signs in), the feed's
- * change notifications (`GET /v1/feed/stream`) and what the page asks about its viewer
- * (`GET /v1/ui/session`, `GET /v1/ui/contexts`).
+ * Registers the UI's page and assets, the feed's change notifications (`GET /v1/feed/stream`)
+ * and what the page asks about its viewer (`GET /v1/ui/session`, `GET /v1/ui/contexts`).
  */
-export function uiRoutes(app: ServiceApp, context: ServiceContext, dir = builtUiDir()): void {
+export function uiRoutes(app: ServiceApp, context: ServiceContext): void {
   feedStreamRoutes(app, context);
   uiSessionRoutes(app, context);
+  uiAssetRoutes(app, builtUiDir());
+}
+
+/**
+ * Registers `GET /` and `GET /ui/BUILD/FILE` over a built UI folder (without one, `/` says
+ * to build it). Public: the page holds no data until it signs in.
+ */
+export function uiAssetRoutes(app: ServiceApp, dir: string | undefined): void {
   const assets = dir === undefined ? undefined : loadUiAssets(dir);
 
   const hidden = { hide: true } as const;
@@ -95,9 +101,8 @@ export function uiRoutes(app: ServiceApp, context: ServiceContext, dir = builtUi
     (request, reply) => {
       const { build, file } = request.params;
       const asset = assets?.build === build ? assets.files.get(file) : undefined;
-      if (asset === undefined || file === 'index.html') {
-        throw new NotFoundError(`ui/${build}/${file}`);
-      }
+      // Another build's asset, or none: the service's own answer to an unknown route.
+      if (asset === undefined || file === 'index.html') return reply.callNotFound();
       return reply
         .header('cache-control', 'public, max-age=31536000, immutable')
         .header('x-content-type-options', 'nosniff')
