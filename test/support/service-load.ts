@@ -1,7 +1,8 @@
 /**
  * A load generator for the service's fault tests: one worker per support engineer of the
  * firm, each submitting its own time entries on its ticket and moving the ticket between
- * open and pending, through real HTTP (fetch, keep-alive), recording every answer.
+ * open and pending, through real HTTP (fetch, keep-alive), each command with an
+ * Idempotency-Key and retried on 503, recording every answer.
  */
 import type { Engineer, ServiceFirm } from './service-firm.js';
 
@@ -50,13 +51,20 @@ export function startLoad(
   let unanswered = 0;
   let stopped = false;
 
-  async function send(engineer: Engineer, path: string, body: object): Promise<number> {
+  /** One request; its status, or 0 when it got no answer. */
+  async function attempt(
+    engineer: Engineer,
+    path: string,
+    body: object,
+    key: string,
+  ): Promise<number> {
     try {
       const response = await fetch(`${url}${path}`, {
         method: 'POST',
         headers: {
           authorization: `Bearer ${engineer.token}`,
           'content-type': 'application/json',
+          'idempotency-key': key,
         },
         body: JSON.stringify(body),
       });
@@ -81,9 +89,21 @@ export function startLoad(
       return response.status;
     } catch {
       unanswered += 1;
-      // The service is gone or restarting: do not spin.
-      await new Promise((resolve) => setTimeout(resolve, 20));
       return 0;
+    }
+  }
+
+  /**
+   * Sends a command until it is answered other than 503 (or the load stops), retrying with the
+   * same Idempotency-Key, as a client should: a retry of a command that did commit gets the
+   * first answer back instead of running again.
+   */
+  async function send(engineer: Engineer, path: string, body: object, key: string) {
+    for (;;) {
+      const status = await attempt(engineer, path, body, key);
+      if ((status !== 0 && status !== 503) || stopped) return status;
+      // The service or its database is away: do not spin.
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
 
@@ -91,21 +111,29 @@ export function startLoad(
     let open = !pending.has(engineer.ticketId);
     for (let n = 0; !stopped; n += 1) {
       const start = new Date(Date.UTC(2026, 10, 2, 8) + n * 60_000 * 30);
-      await send(engineer, '/v1/time-entries', {
-        id: `TE-${tag}-${engineer.employeeId}-${n}`,
-        ticketId: engineer.ticketId,
-        startedAt: start.toISOString(),
-        endedAt: new Date(start.getTime() + 20 * 60_000).toISOString(),
-        minutes: 20,
-        billable: n % 3 !== 0,
-        workType: 'support',
-      });
+      const id = `${tag}-${engineer.employeeId}-${n}`;
+      await send(
+        engineer,
+        '/v1/time-entries',
+        {
+          id: `TE-${id}`,
+          ticketId: engineer.ticketId,
+          startedAt: start.toISOString(),
+          endedAt: new Date(start.getTime() + 20 * 60_000).toISOString(),
+          minutes: 20,
+          billable: n % 3 !== 0,
+          workType: 'support',
+        },
+        `submit-${id}`,
+      );
       if (stopped) break;
-      const status = await send(engineer, `/v1/tickets/${engineer.ticketId}/status`, {
-        to: open ? 'pending' : 'open',
-      });
-      // Acknowledged, or refused because an earlier change whose answer was lost did commit.
-      if (status === 201 || status === 422) open = !open;
+      const status = await send(
+        engineer,
+        `/v1/tickets/${engineer.ticketId}/status`,
+        { to: open ? 'pending' : 'open' },
+        `status-${id}`,
+      );
+      if (status === 201) open = !open;
     }
   }
 

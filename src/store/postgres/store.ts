@@ -63,6 +63,9 @@ const types = {
       : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
 };
 
+/** The query that was running fails with the lost connection; the event says no more. */
+const ignoreLostConnection = (): void => undefined;
+
 /**
  * Opens an event log in a PostgreSQL database shared by many processes.
  *
@@ -112,6 +115,9 @@ class PostgresEventStore implements EventStore {
       // Before taking a connection: loading the registry needs one of its own.
       await this.#catalog.prime();
       const client = await this.#pool.connect();
+      // A checked-out client whose connection drops (the server restarting) emits 'error' as
+      // well as failing its query: unheard, that event would end the process.
+      client.on('error', ignoreLostConnection);
       const guard = new TransactionGuard();
       let broken: Error | undefined;
       try {
@@ -135,6 +141,7 @@ class PostgresEventStore implements EventStore {
         });
         throw broken ? error : await refined(error, client);
       } finally {
+        client.off('error', ignoreLostConnection);
         client.release(broken);
       }
     });
