@@ -26,7 +26,7 @@ const CLASSIFICATIONS: Readonly<Record<Classification, string>> = {
   good: 'Good',
   warning: 'Warning',
   breach: 'Breach',
-  unclassified: 'No target',
+  unclassified: 'Not judged',
 };
 const CARD_TREND_DAYS = 14;
 const DETAIL_TREND_DAYS = 30;

@@ -106,6 +106,7 @@ export async function signedIn(
   world: UiWorld,
   token: string,
   viewport = { width: 1280, height: 900 },
+  signInScreenshot?: string,
 ): Promise<Page> {
   const page = await world.browser.newPage({ viewport });
   const failures: string[] = [];
@@ -115,6 +116,10 @@ export async function signedIn(
   });
   (page as Page & { failures?: string[] }).failures = failures;
   await page.goto(world.service.url);
+  if (signInScreenshot !== undefined) {
+    await page.getByLabel('API token').waitFor();
+    await screenshot(page, signInScreenshot);
+  }
   await page.getByLabel('API token').fill(token);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('navigation', { name: 'Main' }).waitFor();
