@@ -90,20 +90,17 @@ export function trendSummary(points: readonly TrendPoint[]): string {
 export function sparkline(points: readonly TrendPoint[]): SVGSVGElement {
   const frame: Frame = { width: 160, height: 36, left: 3, right: 3, top: 4, bottom: 4 };
   const { x, y } = scale(points, frame, []);
-  const last = points.length - 1;
-  const lastValue = points[last]?.value ?? null;
+  // Stretched to the card's width; the line keeps its thickness (non-scaling stroke).
   return s(
     'svg',
     {
       class: 'sparkline',
       viewBox: `0 0 ${frame.width} ${frame.height}`,
+      preserveAspectRatio: 'none',
       role: 'img',
       'aria-label': trendSummary(points),
     },
     segments(points, x, y).map((run) => s('polyline', { points: run, class: 'line' })),
-    lastValue === null
-      ? null
-      : s('circle', { cx: x(last), cy: y(lastValue), r: 2.5, class: 'dot' }),
   );
 }
 
