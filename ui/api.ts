@@ -35,6 +35,11 @@ export function whenUnauthenticated(handler: () => void): void {
   onUnauthenticated = handler;
 }
 
+/** Says the service refused the signed-in token (for requests not made through `api`). */
+export function tokenRefused(): void {
+  onUnauthenticated();
+}
+
 /** `v1/feed?scope=me` from a path and query values; arrays repeat the name, empties drop. */
 export function path(
   base: string,

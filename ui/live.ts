@@ -4,7 +4,7 @@
  * ever says that the feed moved; the page then reads the feed again. Reconnects after a
  * pause when the connection drops, until stopped.
  */
-import { authHeaders } from './api.js';
+import { authHeaders, tokenRefused } from './api.js';
 
 export type LiveState = 'connecting' | 'live' | 'offline';
 
@@ -23,6 +23,11 @@ export function listenToFeed(onChanged: () => void, onState: (state: LiveState) 
       signal: abort.signal,
       cache: 'no-store',
     });
+    if (response.status === 401) {
+      // Revoked, or its employee left: back to sign-in (which stops this stream).
+      tokenRefused();
+      return;
+    }
     if (!response.ok || response.body === null) {
       throw new Error(`feed stream answered ${response.status}`);
     }

@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPet } from '../../src/pet/pet.js';
 import { reactionsTo } from '../../src/pet/feed/reactions.js';
+import { createToken, revokeToken } from '../../src/service/tokens.js';
 import { employeePrincipal } from '../../src/unit-of-work/principal.js';
 import {
   buildUi,
@@ -203,6 +204,21 @@ describe.skipIf(chromiumMissing !== undefined)('the web UI in Chromium', () => {
     await page.getByText(/^Verified: \d+ events checked/).waitFor({ timeout: 20_000 });
     await screenshot(page, 'audit-history', true);
     expect(failuresOf(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('returns to sign-in, forgetting the token, once the service refuses it', async () => {
+    const { token, info } = await createToken(world.store, {
+      subject: { employeeId: world.supportId },
+    });
+    const page = await signedIn(world, token);
+    await items(page).first().waitFor();
+    await revokeToken(world.store, info.id);
+
+    await items(page).first().getByRole('button', { name: 'Reactions' }).click();
+    await page.getByText('The service no longer accepts your token. Sign in again.').waitFor();
+    expect(await page.getByLabel('API token').isVisible()).toBe(true);
+    expect(await page.evaluate('sessionStorage.length')).toBe(0);
     await page.close();
   });
 
