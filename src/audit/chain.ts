@@ -9,9 +9,9 @@
  * stay concurrent: the chain follows the log, it does not serialise it.
  */
 import { canonicalJsonOf, sha256Hex as sha256 } from '../events/canonical-json.js';
-import type { Position, RecordedEvent } from '../events/types.js';
+import type { Position } from '../events/types.js';
 import { toPosition } from '../events/types.js';
-import { toWireEvent, type WireEvent } from '../events/wire.js';
+import type { WireEvent } from '../events/wire.js';
 import type { EventStore } from '../store/event-store.js';
 import { internals } from '../store/internal.js';
 
@@ -80,14 +80,14 @@ export async function sealLog(
   let sealed = 0;
   let head = await chainHead(store);
   for (let conflicts = 0; ;) {
-    const events: RecordedEvent[] = await store.readLog({ after: head.position, limit: 1000 });
+    const events = await store.readWireLog({ after: head.position, limit: 1000 });
     if (events.length === 0) return { sealed, head };
     const sealedAt = new Date().toISOString();
     let { seq, link } = head;
     const entries = events.map((event) => {
       seq += 1n;
-      link = nextLink(link, toWireEvent(event));
-      return { seq, position: event.position, eventId: event.id, link, sealedAt };
+      link = nextLink(link, event);
+      return { seq, position: toPosition(event.position), eventId: event.id, link, sealedAt };
     });
     try {
       await store.transaction((tx) => internals(tx).sealChain(entries));

@@ -3,6 +3,7 @@
  * databases shows up as a capability here, never as a dialect test in shared code.
  */
 import type { ContextRef, JsonObject, Position, RecordedEvent } from '../events/types.js';
+import type { WireEvent } from '../events/wire.js';
 import type { MigrateResult, MigrationStatus } from './migrations/load-migrations.js';
 import type { ConsumerLease } from './consumer-lease.js';
 import type { Backlog, StoredConsumerStatus } from './consumer-status.js';
@@ -102,6 +103,12 @@ export interface EventStore {
   transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T>;
   /** Events in global log order. Never skips an event that commits late; never repeats one. */
   readLog(options?: ReadLogOptions): Promise<RecordedEvent[]>;
+  /**
+   * The same events as `readLog`, in their wire shape (`toWireEvent`): what the audit chain
+   * hashes, read without building `RecordedEvent`s on the way (sealing and verifying the log
+   * go through every event).
+   */
+  readWireLog(options?: ReadLogOptions): Promise<WireEvent[]>;
   /** One context's events in context-version order. */
   readContext(context: ContextRef, options?: ReadContextOptions): Promise<RecordedEvent[]>;
   /** Events of the given types, in occurred_at order (ties by position). */

@@ -8,7 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { chainHead, sealLog, verifyExportedChain } from '../../src/audit/chain.js';
 import { exportCloudEvents } from '../../src/pet/audit/export.js';
 import { verifyLog, type ChainDigest } from '../../src/audit/verify.js';
+import { PositionUnknownError } from '../../src/events/errors.js';
 import type { RecordedEvent } from '../../src/events/types.js';
+import { toPosition } from '../../src/events/types.js';
+import { toWireEvent } from '../../src/events/wire.js';
 import type { DatabaseFactory, TestDatabase } from '../support/databases.js';
 import { after, asAdmin, ticketStory, usePetWorld, type World } from '../pet/world.js';
 
@@ -86,6 +89,21 @@ export function integrityConformance(factory: DatabaseFactory): void {
       ).rejects.toThrow(/PET_APPEND_ONLY|UNIQUE|unique/);
     });
 
+    it('reads the log in the wire shape the chain hashes, page by page as readLog does', async () => {
+      const w = world();
+      const log = await story(w);
+      expect(await w.store.readWireLog({ limit: 1000 })).toEqual(log.map(toWireEvent));
+      const third = log[2] as RecordedEvent;
+      expect(await w.store.readWireLog({ after: third.position, limit: 2 })).toEqual(
+        log.slice(3, 5).map(toWireEvent),
+      );
+      const unknown = await w.store
+        .readWireLog({ after: toPosition(999_999) })
+        .catch((error: unknown) => error);
+      expect(unknown).toBeInstanceOf(PositionUnknownError);
+      expect((unknown as PositionUnknownError).code).toBe('PET_POSITION_UNKNOWN');
+    });
+
     it('finds an edited payload at its position', async () => {
       const w = world();
       const { log, digest } = await sealed(w);
@@ -147,6 +165,55 @@ export function integrityConformance(factory: DatabaseFactory): void {
       expect(report.finding?.position).toBe(forged.position.toString());
       expect(report.finding?.problem).toContain(
         `(${forgedId}): an event was removed, added or moved`,
+      );
+    });
+
+    it('finds a chain entry naming an event no longer in the log', async () => {
+      const w = world();
+      const { log, digest } = await sealed(w);
+      const last = log.at(-1) as RecordedEvent;
+      await withoutGuards(w.db, factory.dialect, [
+        `DELETE FROM domain_events WHERE id = ${quote(last.id)}`,
+      ]);
+      expect((await verifyLog(w.store, { digest })).finding).toEqual({
+        position: last.position.toString(),
+        problem: `chain entry ${log.length} names #${last.position} (${last.id}), which is not in the log`,
+      });
+    });
+
+    it('finds, in an event not sealed yet, a reference, an actor, a context and a schema version that are not registered', async () => {
+      const w = world();
+      const { digest } = await sealed(w);
+      await w.pet.tickets.create(asAdmin(after(40)), {
+        id: 'T-2',
+        customerId: 'C-acme',
+        subject: 'Printer',
+        priority: 'low',
+      });
+      const created = (await w.store.readLog({ limit: 1000 })).at(-1) as RecordedEvent;
+      const where = `WHERE id = ${quote(created.id)}`;
+      const findingAfter = async (edit: string) => {
+        await withoutGuards(w.db, factory.dialect, [`UPDATE domain_events SET ${edit} ${where}`]);
+        const report = await verifyLog(w.store, { digest });
+        expect(report.finding?.position).toBe(created.position.toString());
+        return report.finding?.problem;
+      };
+      // Each edit adds to the one before, and is found first: verify checks in this order.
+      expect(
+        await findingAfter(
+          factory.dialect === 'postgres'
+            ? `payload = jsonb_set(payload, '{customer_id}', '"C-gone"')`
+            : `payload = json_set(payload, '$.customer_id', 'C-gone')`,
+        ),
+      ).toBe('/customer_id names customer/C-gone, which is not registered');
+      expect(await findingAfter(`actor_employee_id = 'E-gone'`)).toBe(
+        'its actor E-gone is not a registered employee',
+      );
+      expect(await findingAfter(`context_id = 'T-gone'`)).toBe(
+        'its context ticket/T-gone is not registered',
+      );
+      expect(await findingAfter('schema_version = 7')).toBe(
+        'ticket.created v7 is not a registered schema version',
       );
     });
 

@@ -16,3 +16,14 @@ export async function query<Row extends QueryResultRow>(
   const result = await db.query<Row>({ name, text, values: values as unknown[] });
   return result.rows;
 }
+
+/** `query` with each row as an array of its columns in order: no object built per row. */
+export async function queryArrays<Row extends unknown[]>(
+  db: Queryable,
+  name: string,
+  text: string,
+  values: readonly unknown[],
+): Promise<Row[]> {
+  const result = await db.query<Row>({ name, text, values: values as unknown[], rowMode: 'array' });
+  return result.rows;
+}

@@ -2,6 +2,7 @@ import pg from 'pg';
 import type { PoolClient } from 'pg';
 import { StoreClosedError } from '../../events/errors.js';
 import type { ContextRef, Position, RecordedEvent } from '../../events/types.js';
+import type { WireEvent } from '../../events/wire.js';
 import type {
   EventStore,
   ReadByTypeOptions,
@@ -34,6 +35,7 @@ import { readByType } from './read-by-type.js';
 import { readContext } from './read-context.js';
 import { readCorrelation } from './read-correlation.js';
 import { readLog } from './read-log.js';
+import { readWireLog } from './read-wire-log.js';
 import { registerContext } from './register-context.js';
 import { registerEventSchema } from './register-event-schema.js';
 import { sqlAccess } from './sql-access.js';
@@ -150,6 +152,12 @@ class PostgresEventStore implements EventStore {
   readLog(options: ReadLogOptions = {}): Promise<RecordedEvent[]> {
     return this.#open(() =>
       readLog(this.#pool, readAfter(options.after), readLimit(options.limit)),
+    );
+  }
+
+  readWireLog(options: ReadLogOptions = {}): Promise<WireEvent[]> {
+    return this.#open(() =>
+      readWireLog(this.#pool, readAfter(options.after), readLimit(options.limit)),
     );
   }
 

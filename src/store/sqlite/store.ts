@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import type { Database as Connection } from 'better-sqlite3';
 import { StoreClosedError, TransactionAbortedError } from '../../events/errors.js';
 import type { ContextRef, Position, RecordedEvent } from '../../events/types.js';
+import type { WireEvent } from '../../events/wire.js';
 import type {
   EventStore,
   ReadByTypeOptions,
@@ -36,6 +37,7 @@ import { readByType } from './read-by-type.js';
 import { readContext } from './read-context.js';
 import { readCorrelation } from './read-correlation.js';
 import { readLog } from './read-log.js';
+import { readWireLog } from './read-wire-log.js';
 import { registerContext } from './register-context.js';
 import { registerEventSchema } from './register-event-schema.js';
 import { readRows, sqlAccess } from './sql-access.js';
@@ -228,6 +230,12 @@ class SqliteEventStore implements EventStore {
   readLog(options: ReadLogOptions = {}): Promise<RecordedEvent[]> {
     return this.#read(() =>
       readLog(this.#reader, readAfter(options.after), readLimit(options.limit)),
+    );
+  }
+
+  readWireLog(options: ReadLogOptions = {}): Promise<WireEvent[]> {
+    return this.#read(() =>
+      readWireLog(this.#reader, readAfter(options.after), readLimit(options.limit)),
     );
   }
 
