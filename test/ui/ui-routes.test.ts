@@ -19,6 +19,8 @@ import { syncContracts } from '../../src/registry/sync.js';
 import { createService, type ServiceApp } from '../../src/service/app.js';
 import { createToken } from '../../src/service/tokens.js';
 import { uiAssetRoutes } from '../../src/service/ui.js';
+import type { RecordedEvent } from '../../src/events/types.js';
+import type { EventStore } from '../../src/store/event-store.js';
 import { employeePrincipal, systemPrincipal } from '../../src/unit-of-work/principal.js';
 import {
   postgresFactory,
@@ -62,8 +64,8 @@ async function seedFirm(db: TestDatabase) {
       priority: 'normal',
     });
   }
-  await pet.tickets.assign(admin, { id: 'T-acme', employeeId: 'E-support' });
-  await catchUp(store, feedProjector);
+  const assigned = await pet.tickets.assign(admin, { id: 'T-acme', employeeId: 'E-support' });
+  await projectThrough(store, assigned.events);
   const tokens: Record<string, string> = {};
   for (const role of ROLES) {
     tokens[role] = (await createToken(store, { subject: { employeeId: `E-${role}` } })).token;
@@ -73,6 +75,21 @@ async function seedFirm(db: TestDatabase) {
   ).token;
   tokens.system = (await createToken(store, { subject: { systemName: 'billing' } })).token;
   return tokens;
+}
+
+/**
+ * Runs the feed projector until it has handled `events`. On PostgreSQL a reader sees an event
+ * only once every older transaction of the cluster has ended, and other test files keep
+ * transactions open: one catch-up may not see it yet.
+ */
+async function projectThrough(store: EventStore, events: readonly RecordedEvent[]) {
+  const last = events[events.length - 1]?.position ?? 0n;
+  const deadline = Date.now() + 20_000;
+  while ((await store.readCheckpoint(feedProjector.name)) < last) {
+    if (Date.now() > deadline) throw new Error(`the feed did not reach position ${last}`);
+    await catchUp(store, feedProjector);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 interface Session {
@@ -173,11 +190,11 @@ function routesOn(factory: DatabaseFactory) {
       };
       await until('retry:');
 
-      await createPet(db.store).customers.create(
+      const created = await createPet(db.store).customers.create(
         { principal: employeePrincipal('E-admin') },
         { id: 'C-initech', name: 'Initech' },
       );
-      await catchUp(db.store, feedProjector);
+      await projectThrough(db.store, created.events);
       await until('event: changed');
       abort.abort();
       expect(received).toBe('retry: 2000\n\nevent: changed\ndata: {}\n\n');
