@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /**
  * The baseline: a plain table with the same columns and indexes as domain_events, but no
@@ -13,16 +13,21 @@ export const RAW_POSTGRES_DDL = `CREATE TABLE raw_events (LIKE domain_events
   INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS INCLUDING INDEXES)`;
 
 /**
- * SQLite: domain_events as migration 0001 defines it (columns, CHECK constraints, indexes),
- * renamed, with its foreign keys taken out; triggers are separate statements and not copied.
+ * SQLite: domain_events as the migrations define it (the table from 0001 with its CHECK
+ * constraints, and every index any migration puts on it), renamed, with its foreign keys taken
+ * out; triggers are separate statements and not copied.
  */
 export const RAW_SQLITE_DDL = (() => {
-  const migration = readFileSync(
-    new URL('../src/store/migrations/sqlite/0001-event-log.sql', import.meta.url),
-    'utf8',
+  const folder = new URL('../src/store/migrations/sqlite/', import.meta.url);
+  const migrations = readdirSync(folder)
+    .filter((name) => name.endsWith('.sql'))
+    .sort()
+    .map((name) => readFileSync(new URL(name, folder), 'utf8'));
+  const table =
+    /CREATE TABLE domain_events \([\s\S]*?\) STRICT;/.exec(migrations[0] ?? '')?.[0] ?? '';
+  const indexes = migrations.flatMap(
+    (sql) => sql.match(/CREATE INDEX domain_events_\w+ ON domain_events [^;]*;/g) ?? [],
   );
-  const table = /CREATE TABLE domain_events \([\s\S]*?\) STRICT;/.exec(migration)?.[0] ?? '';
-  const indexes = migration.match(/CREATE INDEX domain_events_\w+ ON domain_events [^;]*;/g) ?? [];
   const withoutForeignKeys = table
     .replace(/,\s*CONSTRAINT \w+_fk\s+FOREIGN KEY \([^)]*\) REFERENCES \w+ \([^)]*\)/g, '')
     .replace(/CONSTRAINT domain_events_/g, 'CONSTRAINT raw_events_');
