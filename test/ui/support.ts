@@ -45,6 +45,7 @@ export interface UiWorld {
   /** Tokens by who holds them. */
   readonly tokens: { readonly admin: string; readonly support: string };
   readonly supportId: string;
+  readonly adminId: string;
   close(): Promise<void>;
 }
 
@@ -68,6 +69,9 @@ export async function startUiWorld(): Promise<UiWorld> {
   );
   if (support === undefined) throw new Error('the demo firm has no active support employee');
   const { token } = await createToken(store, { subject: { employeeId: support.id } });
+  const [admin] = await store.query<{ id: string }>(
+    `SELECT id FROM pet_employees WHERE role = 'admin' AND status = 'active' ORDER BY id LIMIT 1`,
+  );
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -80,6 +84,7 @@ export async function startUiWorld(): Promise<UiWorld> {
     browser,
     tokens: { admin: service.demoToken ?? '', support: token },
     supportId: support.id,
+    adminId: admin?.id ?? '',
     async close() {
       await browser.close();
       await service.stop();

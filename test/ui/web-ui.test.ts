@@ -13,6 +13,7 @@ import { createToken, revokeToken } from '../../src/service/tokens.js';
 import { employeePrincipal } from '../../src/unit-of-work/principal.js';
 import {
   buildUi,
+  caughtUp,
   chromiumMissing,
   failuresOf,
   screenshot,
@@ -128,17 +129,31 @@ describe.skipIf(chromiumMissing !== undefined)('the web UI in Chromium', () => {
     await items(page).first().waitFor();
     await page.getByText('Live: new items appear as they happen.').waitFor();
 
-    const [admin] = await world.store.query<{ id: string }>(
-      `SELECT id FROM pet_employees WHERE role = 'admin' ORDER BY id LIMIT 1`,
-    );
     await createPet(world.store).customers.create(
-      { principal: employeePrincipal(admin?.id ?? '') },
+      { principal: employeePrincipal(world.adminId) },
       { id: 'C-LIVE', name: 'Live Update Ltd' },
     );
     const fresh = page.locator('.items > li.item.is-new', { hasText: 'Live Update Ltd' });
     await fresh.waitFor({ timeout: 15_000 });
     await expect(page.getByRole('heading', { name: 'Today' }).count()).resolves.toBe(1);
     await screenshot(page, 'feed-live');
+    await page.close();
+  });
+
+  it("hides an archived customer's items unless asked for them", async () => {
+    const admin = { principal: employeePrincipal(world.adminId) };
+    const pet = createPet(world.store);
+    await pet.customers.create(admin, { id: 'C-GONE', name: 'Bygone Ltd' });
+    await pet.customers.archive(admin, { id: 'C-GONE' });
+    await caughtUp(world.store);
+    const page = await signedIn(world, world.tokens.admin);
+    await items(page).first().waitFor();
+    const bygone = page.locator('.items > li.item', { hasText: 'Bygone Ltd' });
+    expect(await bygone.count()).toBe(0);
+
+    await page.getByRole('checkbox', { name: 'Show items of archived customers' }).check();
+    await bygone.first().waitFor();
+    await screenshot(page, 'feed-archived-shown');
     await page.close();
   });
 
