@@ -32,6 +32,30 @@ export class FeedView {
     this.add(items, false);
   }
 
+  /**
+   * Takes away shown items that a fresh first page no longer holds where it would (an item
+   * of a customer archived since); `complete` when that page is the whole feed. Returns how
+   * many went.
+   */
+  prune(page: readonly FeedItem[], complete: boolean): number {
+    const kept = new Set(page.map((item) => item.id));
+    const oldest = page[page.length - 1];
+    let removed = 0;
+    for (const [id, { item, element }] of this.#items) {
+      if (kept.has(id)) continue;
+      if (!complete && (oldest === undefined || newerFirst(item, oldest) > 0)) continue;
+      element.remove();
+      this.#items.delete(id);
+      removed += 1;
+    }
+    for (const [name, list] of this.#groups) {
+      if (list.children.length > 0) continue;
+      list.parentElement?.remove();
+      this.#groups.delete(name);
+    }
+    return removed;
+  }
+
   /** Adds items not shown yet (marked new when `fresh`); returns how many were added. */
   add(items: readonly FeedItem[], fresh: boolean): number {
     const now = new Date();

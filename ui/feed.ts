@@ -70,7 +70,8 @@ export function feedPage(main: HTMLElement, app: AppContext): () => void {
       });
   });
 
-  // A change anywhere in the feed: read our first page again, and show what is new to us.
+  // A change anywhere in the feed: read our first page again, show what is new to us and
+  // take away what has left it.
   let pending: ReturnType<typeof setTimeout> | undefined;
   const refresh = () => {
     clearTimeout(pending);
@@ -79,9 +80,12 @@ export function feedPage(main: HTMLElement, app: AppContext): () => void {
       api<FeedPage>(query())
         .then((page) => {
           if (mine !== generation) return;
+          const removed = view.prune(page.items, page.nextCursor === null);
           const added = view.add(page.items, true);
-          if (added > 0) {
+          if (added > 0 || removed > 0) {
             summary.textContent = countText(view.size, cursor !== null);
+          }
+          if (added > 0) {
             announce(added === 1 ? '1 new item in the feed' : `${added} new items in the feed`);
           }
         })
