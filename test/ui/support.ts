@@ -49,13 +49,13 @@ export interface UiWorld {
   close(): Promise<void>;
 }
 
-/** A service over a month of the demo firm, caught up, and a browser. */
+/** A service over two weeks of the demo firm, caught up, and a browser. */
 export async function startUiWorld(): Promise<UiWorld> {
   const folder = mkdtempSync(join(tmpdir(), 'pet-events-ui-'));
   const store = createSqliteEventStore({ path: join(folder, 'pet.db') });
   await store.migrate();
   await syncContracts(store, PET_CONTRACTS);
-  await buildDemoFirm(createPet(store), { scale: 1, seed: 1, days: 30 });
+  await buildDemoFirm(createPet(store), { scale: 1, seed: 1, days: 14 });
   // A firm already there: startService only mints the administrator's token.
   const service = await startService(store, {
     port: 0,
