@@ -16,6 +16,7 @@ export class ApiError extends Error {
   }
 }
 
+/** The signed-in token of this tab, if any. */
 export function storedToken(): string | null {
   return sessionStorage.getItem(TOKEN_KEY);
 }

@@ -5,10 +5,11 @@
  */
 import { api, path } from './api.js';
 import type { AppContext } from './app-context.js';
-import { announce, h, problemBox, replace, uid } from './dom.js';
+import { announce, dataTable, h, problemBox, replace, uid } from './dom.js';
 import { eventTypeLabel, fullInstant, valueText, words } from './format.js';
 import type { AuditEntry, AuditHistory, ChainDigest, FoundContext, VerifyReport } from './types.js';
 
+/** The audit page; with a type and an id, that context's history too. */
 export function auditPage(
   main: HTMLElement,
   _app: AppContext,
@@ -48,27 +49,7 @@ function searchSection(): HTMLElement {
     try {
       const { contexts } = await api<{ contexts: FoundContext[] }>(path('v1/ui/contexts', { q }));
       if (mine !== asked) return;
-      replace(
-        results,
-        contexts.length === 0
-          ? h('p', { class: 'hint' }, 'No context matches.')
-          : h(
-              'ul',
-              { class: 'found', 'aria-label': 'Matching contexts' },
-              contexts.map((c) =>
-                h(
-                  'li',
-                  {},
-                  h(
-                    'a',
-                    { href: historyHash(c.type, c.id, at.value) },
-                    `${words(c.type)} ${c.id}`,
-                    c.name === null ? null : h('span', { class: 'hint' }, ` — ${c.name}`),
-                  ),
-                ),
-              ),
-            ),
-      );
+      replace(results, foundList(contexts, at.value));
     } catch (error) {
       if (mine === asked) replace(results, problemBox(error));
     }
@@ -115,6 +96,27 @@ function searchSection(): HTMLElement {
     h('h2', { id: headingId }, 'Find a context'),
     form,
     results,
+  );
+}
+
+/** The matches of a search, each a link to its history (as of `at`, if given). */
+function foundList(contexts: readonly FoundContext[], at: string): HTMLElement {
+  if (contexts.length === 0) return h('p', { class: 'hint' }, 'No context matches.');
+  return h(
+    'ul',
+    { class: 'found', 'aria-label': 'Matching contexts' },
+    contexts.map((c) =>
+      h(
+        'li',
+        {},
+        h(
+          'a',
+          { href: historyHash(c.type, c.id, at) },
+          `${words(c.type)} ${c.id}`,
+          c.name === null ? null : h('span', { class: 'hint' }, ` — ${c.name}`),
+        ),
+      ),
+    ),
   );
 }
 
@@ -205,40 +207,15 @@ function timelineEntry(entry: AuditEntry): HTMLElement {
       status === null ? null : h('p', { class: 'transition' }, 'Status: ', h('strong', {}, status)),
       changes.length === 0
         ? h('p', { class: 'hint' }, 'No change of state.')
-        : h(
-            'div',
-            {
-              class: 'table-scroll',
-              tabindex: 0,
-              role: 'region',
-              'aria-label': `Changes at version ${entry.contextVersion}`,
-            },
-            h(
-              'table',
-              { class: 'changes' },
-              h(
-                'thead',
-                {},
-                h(
-                  'tr',
-                  {},
-                  ['Field', 'Before', 'After'].map((c) => h('th', { scope: 'col' }, c)),
-                ),
-              ),
-              h(
-                'tbody',
-                {},
-                changes.map((key) =>
-                  h(
-                    'tr',
-                    {},
-                    h('th', { scope: 'row' }, words(key)),
-                    h('td', {}, valueText(entry.before[key])),
-                    h('td', {}, valueText(entry.after[key])),
-                  ),
-                ),
-              ),
-            ),
+        : dataTable(
+            `Changes at version ${entry.contextVersion}`,
+            ['Field', 'Before', 'After'],
+            changes.map((key) => [
+              words(key),
+              valueText(entry.before[key]),
+              valueText(entry.after[key]),
+            ]),
+            { className: 'changes', rowHeaders: true },
           ),
       h(
         'details',
@@ -267,63 +244,32 @@ function stateNow(found: AuditHistory): HTMLElement {
   );
 }
 
+/** The current digest, and verifying the log against it. */
 function integritySection(): HTMLElement {
   const headingId = uid('integrity');
   const digestBox = h('div', { class: 'digest' }, h('p', { class: 'hint' }, 'Loading the digest…'));
   const result = h('div', { class: 'verify-result', role: 'status' });
   const button = h('button', { type: 'button', disabled: true }, 'Verify the log');
   let digest: ChainDigest | undefined;
-  const loadDigest = async () => {
-    try {
-      digest = await api<ChainDigest>('v1/audit/digest');
-      const d = digest;
-      replace(
-        digestBox,
-        h(
-          'dl',
-          { class: 'facts' },
-          h('dt', {}, 'Sealed entries'),
-          h('dd', {}, d.seq),
-          h('dt', {}, 'Up to position'),
-          h('dd', {}, d.position),
-          h('dt', {}, 'Head link'),
-          h('dd', {}, h('code', { class: 'hash' }, d.link)),
-          h('dt', {}, 'Sealed at'),
-          h('dd', {}, d.at === null ? '—' : fullInstant(d.at)),
-        ),
-      );
+  api<ChainDigest>('v1/audit/digest')
+    .then((d) => {
+      digest = d;
+      replace(digestBox, digestFacts(d));
       button.disabled = false;
-    } catch (error) {
-      replace(digestBox, problemBox(error));
-    }
-  };
+    })
+    .catch((error: unknown) => replace(digestBox, problemBox(error)));
   button.addEventListener('click', () => {
     button.disabled = true;
     replace(result, h('p', { class: 'hint' }, 'Verifying…'));
+    // Before anything is sealed there is no digest to verify against: verify the chain alone.
     const body = digest === undefined || digest.at === null ? {} : { digest };
     api<VerifyReport>('v1/audit/verify', { method: 'POST', body })
-      .then((report) => {
-        replace(
-          result,
-          report.ok
-            ? h(
-                'p',
-                { class: 'ok' },
-                `Verified: ${report.checked} events checked, ${report.sealed} of them sealed; the log matches the digest.`,
-              )
-            : h(
-                'p',
-                { class: 'problem' },
-                `Verification failed${report.finding?.position === null || report.finding === null ? '' : ` at position ${report.finding.position}`}: ${report.finding?.problem ?? 'unknown problem'}`,
-              ),
-        );
-      })
+      .then((report) => replace(result, verifyMessage(report)))
       .catch((error: unknown) => replace(result, problemBox(error)))
       .finally(() => {
         button.disabled = false;
       });
   });
-  void loadDigest();
   return h(
     'section',
     { class: 'integrity', 'aria-labelledby': headingId },
@@ -331,5 +277,39 @@ function integritySection(): HTMLElement {
     digestBox,
     button,
     result,
+  );
+}
+
+function digestFacts(d: ChainDigest): HTMLElement {
+  return h(
+    'dl',
+    { class: 'facts' },
+    h('dt', {}, 'Sealed entries'),
+    h('dd', {}, d.seq),
+    h('dt', {}, 'Up to position'),
+    h('dd', {}, d.position),
+    h('dt', {}, 'Head link'),
+    h('dd', {}, h('code', { class: 'hash' }, d.link)),
+    h('dt', {}, 'Sealed at'),
+    h('dd', {}, d.at === null ? '—' : fullInstant(d.at)),
+  );
+}
+
+function verifyMessage(report: VerifyReport): HTMLElement {
+  if (report.ok) {
+    return h(
+      'p',
+      { class: 'ok' },
+      `Verified: ${report.checked} events checked, ${report.sealed} of them sealed; the log matches the digest.`,
+    );
+  }
+  const where =
+    report.finding?.position === null || report.finding === null
+      ? ''
+      : ` at position ${report.finding.position}`;
+  return h(
+    'p',
+    { class: 'problem' },
+    `Verification failed${where}: ${report.finding?.problem ?? 'unknown problem'}`,
   );
 }

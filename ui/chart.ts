@@ -3,10 +3,11 @@
  * chart with its target and breach lines. Each point is the KPI's value as of the end of a
  * day; a day without a value (nothing to divide) leaves a gap. Both carry a text alternative.
  */
-import { h, s } from './dom.js';
+import { dataTable, h, s } from './dom.js';
 import { utcDayLabel as dayLabel } from './format.js';
 import type { KpiDefinition } from './types.js';
 
+/** A KPI's value as of one instant. */
 export interface TrendPoint {
   /** The instant the value is as of. */
   readonly asOf: string;
@@ -87,6 +88,7 @@ export function trendSummary(points: readonly TrendPoint[]): string {
   return `Trend over ${points.length} days, as of each day's end: ${first.display} on ${dayLabel(first.asOf)}, ${last.display} on ${dayLabel(last.asOf)}.`;
 }
 
+/** A card's small trend line, from zero up. */
 export function sparkline(points: readonly TrendPoint[]): SVGSVGElement {
   const frame: Frame = { width: 160, height: 36, left: 3, right: 3, top: 4, bottom: 4 };
   const { x, y } = scale(points, frame, []);
@@ -104,26 +106,31 @@ export function sparkline(points: readonly TrendPoint[]): SVGSVGElement {
   );
 }
 
+/** A KPI's trend with its axis, its target and breach lines, and the same as a table. */
 export function trendChart(points: readonly TrendPoint[], definition: KpiDefinition): HTMLElement {
   const frame: Frame = { width: 640, height: 260, left: 64, right: 16, top: 16, bottom: 36 };
   const thresholds = definition.thresholds;
-  const { min, max, x, y } = scale(
+  const plot = scale(
     points,
     frame,
     thresholds === undefined ? [] : [thresholds.target, thresholds.breach],
   );
-  const ticks = [min, (min + max) / 2, max];
-  const bottom = frame.height - frame.bottom;
-  const labelAt = [0, Math.floor((points.length - 1) / 2), points.length - 1];
-  const line = (value: number, name: string, kind: string) =>
+  const { x, y } = plot;
+  const across = (value: number) => ({
+    x1: frame.left,
+    x2: frame.width - frame.right,
+    y1: y(value),
+    y2: y(value),
+  });
+  const threshold = (value: number, kind: 'target' | 'breach') =>
     s(
       'g',
       { class: `threshold ${kind}` },
-      s('line', { x1: frame.left, x2: frame.width - frame.right, y1: y(value), y2: y(value) }),
+      s('line', across(value)),
       s(
         'text',
         { x: frame.width - frame.right - 4, y: y(value) - 4, 'text-anchor': 'end' },
-        `${name} ${axisText(value, definition.unit)}`,
+        `${kind} ${axisText(value, definition.unit)}`,
       ),
     );
   const svg = s(
@@ -134,11 +141,11 @@ export function trendChart(points: readonly TrendPoint[], definition: KpiDefinit
       role: 'img',
       'aria-label': trendSummary(points),
     },
-    ticks.map((t) =>
+    [plot.min, (plot.min + plot.max) / 2, plot.max].map((t) =>
       s(
         'g',
         { class: 'tick' },
-        s('line', { x1: frame.left, x2: frame.width - frame.right, y1: y(t), y2: y(t) }),
+        s('line', across(t)),
         s(
           'text',
           { x: frame.left - 6, y: y(t) + 4, 'text-anchor': 'end' },
@@ -146,8 +153,8 @@ export function trendChart(points: readonly TrendPoint[], definition: KpiDefinit
         ),
       ),
     ),
-    thresholds === undefined ? null : line(thresholds.target, 'target', 'target'),
-    thresholds === undefined ? null : line(thresholds.breach, 'breach', 'breach'),
+    thresholds === undefined ? null : threshold(thresholds.target, 'target'),
+    thresholds === undefined ? null : threshold(thresholds.breach, 'breach'),
     segments(points, x, y).map((run) => s('polyline', { points: run, class: 'line' })),
     points.map((p, i) =>
       p.value === null
@@ -158,45 +165,35 @@ export function trendChart(points: readonly TrendPoint[], definition: KpiDefinit
             s('title', {}, `${dayLabel(p.asOf)}: ${p.display}`),
           ),
     ),
-    [...new Set(labelAt)].map((i) => {
-      const p = points[i];
-      const anchor = i === 0 ? 'start' : i === points.length - 1 ? 'end' : 'middle';
-      return p === undefined
-        ? null
-        : s(
-            'text',
-            { x: x(i), y: bottom + 22, 'text-anchor': anchor, class: 'x-label' },
-            dayLabel(p.asOf),
-          );
-    }),
+    dayLabels(points, x, frame.height - frame.bottom + 22),
   );
   const table = h(
     'details',
     { class: 'trend-table' },
     h('summary', {}, 'The trend as a table'),
-    h(
-      'table',
-      {},
-      h(
-        'thead',
-        {},
-        h('tr', {}, h('th', { scope: 'col' }, 'As of'), h('th', { scope: 'col' }, 'Value')),
-      ),
-      h(
-        'tbody',
-        {},
-        points.map((p) =>
-          h(
-            'tr',
-            {},
-            h('td', {}, h('time', { datetime: p.asOf }, dayLabel(p.asOf))),
-            h('td', {}, p.display),
-          ),
-        ),
-      ),
+    dataTable(
+      'The trend',
+      ['As of', 'Value'],
+      points.map((p) => [h('time', { datetime: p.asOf }, dayLabel(p.asOf)), p.display]),
     ),
   );
   return h('figure', { class: 'trend' }, svg, table);
+}
+
+/** The first, middle and last days under the chart. */
+function dayLabels(points: readonly TrendPoint[], x: (i: number) => number, baseline: number) {
+  const last = points.length - 1;
+  return [...new Set([0, Math.floor(last / 2), last])].map((i) => {
+    const p = points[i];
+    const anchor = i === 0 ? 'start' : i === last ? 'end' : 'middle';
+    return p === undefined
+      ? null
+      : s(
+          'text',
+          { x: x(i), y: baseline, 'text-anchor': anchor, class: 'x-label' },
+          dayLabel(p.asOf),
+        );
+  });
 }
 
 /** The instants a trend is computed as of: the end of each of the last `days` UTC days, today's being now. */

@@ -92,6 +92,65 @@ export function labelledSelect(
   return h('div', { class: 'field' }, h('label', { for: id }, label), select);
 }
 
+/** A labelled checkbox; `onChange` gets whether it is checked. */
+export function checkbox(
+  label: string,
+  checked: boolean,
+  onChange: (checked: boolean) => void,
+): HTMLElement {
+  const id = uid('check');
+  return h(
+    'span',
+    { class: 'check' },
+    h('input', {
+      type: 'checkbox',
+      id,
+      checked,
+      onchange: (event) => onChange((event.target as HTMLInputElement).checked),
+    }),
+    h('label', { for: id }, label),
+  );
+}
+
+/**
+ * A table in a region of its own that scrolls sideways when it is wider than the page (and
+ * takes the focus, so it scrolls from the keyboard too). With `rowHeaders`, each row's first
+ * cell heads the row.
+ */
+export function dataTable(
+  label: string,
+  columns: readonly string[],
+  rows: readonly (readonly Child[])[],
+  options: { readonly className?: string; readonly rowHeaders?: boolean } = {},
+): HTMLElement {
+  const cell = (child: Child, index: number) =>
+    index === 0 && options.rowHeaders === true
+      ? h('th', { scope: 'row' }, child)
+      : h('td', {}, child);
+  return h(
+    'div',
+    { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-label': label },
+    h(
+      'table',
+      { class: options.className },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          columns.map((c) => h('th', { scope: 'col' }, c)),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        rows.map((row) => h('tr', {}, row.map(cell))),
+      ),
+    ),
+  );
+}
+
 /** A message in place of content that could not be loaded. */
 export function problemBox(error: unknown): HTMLElement {
   const text = error instanceof Error ? error.message : String(error);

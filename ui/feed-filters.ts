@@ -4,7 +4,7 @@
  */
 import { path } from './api.js';
 import type { AppContext } from './app-context.js';
-import { h, labelledSelect, replace, uid } from './dom.js';
+import { checkbox, h, labelledSelect, replace, uid } from './dom.js';
 import { eventTypeLabel, startOfLocalDay, words } from './format.js';
 import type { Severity } from './types.js';
 
@@ -59,48 +59,7 @@ function scopeParam(): string {
 
 /** The scope switcher and filters; `changed` after each change. */
 export function filterForm(app: AppContext, changed: () => void): HTMLElement {
-  const { scopes, eventTypes } = app.session;
-  const lists: Record<'team' | 'customer' | 'project', readonly { id: string; name: string }[]> = {
-    team: scopes.teams,
-    customer: scopes.customers,
-    project: scopes.projects,
-  };
-  const which = h('div', { class: 'scope-which' });
-  const showWhich = () => {
-    const kind = filters.scopeKind;
-    if (kind === 'org' || kind === 'me') return replace(which);
-    const options = lists[kind];
-    if (!options.some((o) => o.id === filters.scopeId)) filters.scopeId = options[0]?.id ?? '';
-    if (options.length === 0) {
-      return replace(which, h('p', { class: 'hint' }, `No ${kind} to choose from.`));
-    }
-    replace(
-      which,
-      labelledSelect(
-        words(kind).replace(/^./, (c) => c.toUpperCase()),
-        options.map((o) => [o.id, `${o.name} (${o.id})`] as const),
-        filters.scopeId,
-        (value) => {
-          filters.scopeId = value;
-          changed();
-        },
-      ),
-    );
-  };
-  showWhich();
-
-  const kinds: [ScopeKind, string][] = [
-    ['org', 'Everything I can see'],
-    ['me', 'Me'],
-    ['team', 'A team'],
-    ['customer', 'A customer'],
-    ['project', 'A project'],
-  ];
-  const scope = labelledSelect('Scope', kinds, filters.scopeKind, (value) => {
-    filters.scopeKind = value as ScopeKind;
-    showWhich();
-    changed();
-  });
+  const { eventTypes } = app.session;
   const type = labelledSelect(
     'Event type',
     [['', 'All types'], ...eventTypes.map((t) => [t, eventTypeLabel(t)] as const)],
@@ -110,70 +69,102 @@ export function filterForm(app: AppContext, changed: () => void): HTMLElement {
       changed();
     },
   );
+  const archived = checkbox('Show items of archived customers', filters.includeArchived, (on) => {
+    filters.includeArchived = on;
+    changed();
+  });
+  return h(
+    'form',
+    { class: 'filters', 'aria-label': 'Feed filters', onsubmit: (e) => e.preventDefault() },
+    h('div', { class: 'filter-row' }, scopeFields(app, changed), type),
+    h(
+      'div',
+      { class: 'filter-row' },
+      severityField(eventTypes, changed),
+      dateField('From', 'since', changed),
+      dateField('To', 'until', changed),
+    ),
+    h('div', { class: 'filter-row' }, archived),
+  );
+}
+
+const SCOPE_KINDS: readonly (readonly [ScopeKind, string])[] = [
+  ['org', 'Everything I can see'],
+  ['me', 'Me'],
+  ['team', 'A team'],
+  ['customer', 'A customer'],
+  ['project', 'A project'],
+];
+
+/** The kind of scope, and for a team, customer or project which one. */
+function scopeFields(app: AppContext, changed: () => void): DocumentFragment {
+  const { teams, customers, projects } = app.session.scopes;
+  const lists = { team: teams, customer: customers, project: projects };
+  const which = h('div', { class: 'scope-which' });
+  const showWhich = () => {
+    const kind = filters.scopeKind;
+    if (kind === 'org' || kind === 'me') return replace(which);
+    const options = lists[kind];
+    if (!options.some((o) => o.id === filters.scopeId)) filters.scopeId = options[0]?.id ?? '';
+    if (options.length === 0) {
+      return replace(which, h('p', { class: 'hint' }, `No ${kind} to choose from.`));
+    }
+    const label = words(kind).replace(/^./, (c) => c.toUpperCase());
+    const choices = options.map((o) => [o.id, `${o.name} (${o.id})`] as const);
+    replace(
+      which,
+      labelledSelect(label, choices, filters.scopeId, (value) => {
+        filters.scopeId = value;
+        changed();
+      }),
+    );
+  };
+  showWhich();
+  const kind = labelledSelect('Scope', SCOPE_KINDS, filters.scopeKind, (value) => {
+    filters.scopeKind = value as ScopeKind;
+    showWhich();
+    changed();
+  });
+  const fragment = document.createDocumentFragment();
+  fragment.append(kind, which);
+  return fragment;
+}
+
+/** A checkbox per severity; commercial only for those who may see commercial items. */
+function severityField(eventTypes: readonly string[], changed: () => void): HTMLElement {
   const commercial = eventTypes.some((t) => t.startsWith('quote.'));
   const severities = (Object.keys(SEVERITY_LABELS) as Severity[]).filter(
     (s) => s !== 'commercial' || commercial,
   );
-  const severity = h(
+  return h(
     'fieldset',
     { class: 'checks' },
     h('legend', {}, 'Severity'),
-    severities.map((s) => {
-      const id = uid('severity');
-      return h(
-        'span',
-        { class: 'check' },
-        h('input', {
-          type: 'checkbox',
-          id,
-          checked: filters.severities.has(s),
-          onchange: (event) => {
-            if ((event.target as HTMLInputElement).checked) filters.severities.add(s);
-            else filters.severities.delete(s);
-            changed();
-          },
-        }),
-        h('label', { for: id }, SEVERITY_LABELS[s]),
-      );
-    }),
-  );
-  const date = (label: string, key: 'since' | 'until') => {
-    const id = uid('date');
-    return h(
-      'div',
-      { class: 'field' },
-      h('label', { for: id }, label),
-      h('input', {
-        type: 'date',
-        id,
-        value: filters[key],
-        onchange: (event) => {
-          filters[key] = (event.target as HTMLInputElement).value;
-          changed();
-        },
+    severities.map((s) =>
+      checkbox(SEVERITY_LABELS[s], filters.severities.has(s), (on) => {
+        if (on) filters.severities.add(s);
+        else filters.severities.delete(s);
+        changed();
       }),
-    );
-  };
-  const archivedId = uid('archived');
-  const archived = h(
+    ),
+  );
+}
+
+/** A whole-day bound of the time filter (`since` inclusive, `until` through that day). */
+function dateField(label: string, key: 'since' | 'until', changed: () => void): HTMLElement {
+  const id = uid('date');
+  return h(
     'div',
-    { class: 'check' },
+    { class: 'field' },
+    h('label', { for: id }, label),
     h('input', {
-      type: 'checkbox',
-      id: archivedId,
-      checked: filters.includeArchived,
+      type: 'date',
+      id,
+      value: filters[key],
       onchange: (event) => {
-        filters.includeArchived = (event.target as HTMLInputElement).checked;
+        filters[key] = (event.target as HTMLInputElement).value;
         changed();
       },
     }),
-    h('label', { for: archivedId }, 'Show items of archived customers'),
-  );
-  return h(
-    'form',
-    { class: 'filters', 'aria-label': 'Feed filters', onsubmit: (e) => e.preventDefault() },
-    h('div', { class: 'filter-row' }, scope, which, type),
-    h('div', { class: 'filter-row' }, severity, date('From', 'since'), date('To', 'until')),
-    h('div', { class: 'filter-row' }, archived),
   );
 }

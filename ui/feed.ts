@@ -16,98 +16,108 @@ const PAGE = 50;
 /** Renders the feed into `main`; returns what stops its live updates. */
 export function feedPage(main: HTMLElement, app: AppContext): () => void {
   const status = h('p', { class: 'live-status', role: 'status' }, 'Connecting to live updates…');
-  const summary = h('p', { class: 'summary', role: 'status' });
-  const results = h('div', { class: 'feed-groups' });
-  const more = h(
-    'button',
-    { type: 'button', class: 'secondary', hidden: true },
-    'Load older items',
-  );
-  const view = new FeedView(results, app);
-  let cursor: string | null = null;
-  let generation = 0;
-
-  const query = (after?: string) => feedUrl(PAGE, after);
-
-  const load = async () => {
-    generation += 1;
-    const mine = generation;
-    results.setAttribute('aria-busy', 'true');
-    try {
-      const page = await api<FeedPage>(query());
-      if (mine !== generation) return;
-      cursor = page.nextCursor;
-      view.reset(page.items);
-      more.hidden = cursor === null;
-      summary.textContent = countText(view.size, cursor !== null);
-    } catch (error) {
-      if (mine !== generation) return;
-      view.reset([]);
-      more.hidden = true;
-      summary.textContent = '';
-      replace(results, problemBox(error));
-    } finally {
-      results.removeAttribute('aria-busy');
-    }
-  };
-
-  more.addEventListener('click', () => {
-    if (cursor === null) return;
-    const mine = generation;
-    more.disabled = true;
-    api<FeedPage>(query(cursor))
-      .then((page) => {
-        if (mine !== generation) return;
-        cursor = page.nextCursor;
-        view.add(page.items, false);
-        more.hidden = cursor === null;
-        summary.textContent = countText(view.size, cursor !== null);
-        announce(`${page.items.length} older items loaded`);
-      })
-      .catch((error: unknown) => summary.replaceChildren(problemBox(error)))
-      .finally(() => {
-        more.disabled = false;
-      });
-  });
-
-  // A change anywhere in the feed: read our first page again, show what is new to us and
-  // take away what has left it.
+  const pager = new FeedPager(app);
   let pending: ReturnType<typeof setTimeout> | undefined;
-  const refresh = () => {
-    clearTimeout(pending);
-    pending = setTimeout(() => {
-      const mine = generation;
-      api<FeedPage>(query())
-        .then((page) => {
-          if (mine !== generation) return;
-          const removed = view.prune(page.items, page.nextCursor === null);
-          const added = view.add(page.items, true);
-          if (added > 0 || removed > 0) {
-            summary.textContent = countText(view.size, cursor !== null);
-          }
-          if (added > 0) {
-            announce(added === 1 ? '1 new item in the feed' : `${added} new items in the feed`);
-          }
-        })
-        .catch(() => undefined);
-    }, 300);
-  };
-  const live = listenToFeed(refresh, (state) => showLive(status, state));
-
+  // Changes come in bursts (a projector batch): read the feed once they settle.
+  const live = listenToFeed(
+    () => {
+      clearTimeout(pending);
+      pending = setTimeout(() => void pager.refresh(), 300);
+    },
+    (state) => showLive(status, state),
+  );
   replace(
     main,
     h('h1', { id: 'page-title', tabindex: -1 }, 'Activity feed'),
     status,
-    filterForm(app, () => void load()),
-    summary,
-    results,
-    more,
+    filterForm(app, () => void pager.load()),
+    pager.summary,
+    pager.results,
+    pager.more,
   );
-  void load();
+  void pager.load();
   return () => {
     clearTimeout(pending);
     live.stop();
   };
+}
+
+/** The items shown, the cursor to older ones, and the three ways they change. */
+class FeedPager {
+  readonly summary = h('p', { class: 'summary', role: 'status' });
+  readonly results = h('div', { class: 'feed-groups' });
+  readonly more = h(
+    'button',
+    { type: 'button', class: 'secondary', hidden: true },
+    'Load older items',
+  );
+  readonly #view: FeedView;
+  #cursor: string | null = null;
+  // Each new query's number: an answer to an older one (filters changed since) is dropped.
+  #generation = 0;
+
+  constructor(app: AppContext) {
+    this.#view = new FeedView(this.results, app);
+    this.more.addEventListener('click', () => void this.loadMore());
+  }
+
+  /** The first page for the filters as they are now. */
+  async load(): Promise<void> {
+    const mine = (this.#generation += 1);
+    this.results.setAttribute('aria-busy', 'true');
+    try {
+      const page = await api<FeedPage>(feedUrl(PAGE));
+      if (mine !== this.#generation) return;
+      this.#cursor = page.nextCursor;
+      this.#view.reset(page.items);
+      this.#showCount();
+    } catch (error) {
+      if (mine !== this.#generation) return;
+      this.#cursor = null;
+      this.#view.reset([]);
+      this.#showCount();
+      this.summary.textContent = '';
+      replace(this.results, problemBox(error));
+    } finally {
+      this.results.removeAttribute('aria-busy');
+    }
+  }
+
+  async loadMore(): Promise<void> {
+    if (this.#cursor === null) return;
+    const mine = this.#generation;
+    this.more.disabled = true;
+    try {
+      const page = await api<FeedPage>(feedUrl(PAGE, this.#cursor));
+      if (mine !== this.#generation) return;
+      this.#cursor = page.nextCursor;
+      this.#view.add(page.items, false);
+      this.#showCount();
+      announce(`${page.items.length} older items loaded`);
+    } catch (error) {
+      this.summary.replaceChildren(problemBox(error));
+    } finally {
+      this.more.disabled = false;
+    }
+  }
+
+  /** The first page again: what is new to the viewer is added, what has left it goes. */
+  async refresh(): Promise<void> {
+    const mine = this.#generation;
+    const page = await api<FeedPage>(feedUrl(PAGE)).catch(() => undefined);
+    if (page === undefined || mine !== this.#generation) return;
+    const removed = this.#view.prune(page.items, page.nextCursor === null);
+    const added = this.#view.add(page.items, true);
+    if (added > 0 || removed > 0) this.#showCount();
+    if (added > 0) {
+      announce(added === 1 ? '1 new item in the feed' : `${added} new items in the feed`);
+    }
+  }
+
+  #showCount(): void {
+    this.more.hidden = this.#cursor === null;
+    this.summary.textContent = countText(this.#view.size, this.#cursor !== null);
+  }
 }
 
 function countText(size: number, more: boolean): string {

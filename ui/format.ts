@@ -37,10 +37,12 @@ export function when(instant: string, group: DayGroup): string {
     : dateAndTime.format(date);
 }
 
+/** `Nov 20, 2026, 14:05` in the viewer's time zone. */
 export function fullInstant(instant: string): string {
   return dateAndTime.format(new Date(instant));
 }
 
+/** `Nov 20` in the viewer's time zone. */
 export function dayLabel(instant: string): string {
   return shortDate.format(new Date(instant));
 }

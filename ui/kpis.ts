@@ -7,7 +7,7 @@
  */
 import { api, inBatches, path } from './api.js';
 import type { AppContext } from './app-context.js';
-import { h, problemBox, replace, uid } from './dom.js';
+import { dataTable, h, problemBox, replace, uid } from './dom.js';
 import { fullInstant, words } from './format.js';
 import { axisText, sparkline, trendChart, trendInstants, type TrendPoint } from './chart.js';
 import type { Classification, KpiDefinition, KpiExplanation, KpiValue } from './types.js';
@@ -299,23 +299,6 @@ function trendSection(box: HTMLElement): HTMLElement {
 
 function explanation(v: KpiExplanation): HTMLElement {
   const id = uid('explain');
-  const d = v.definition;
-  const rows: [string, string][] = [
-    ['Definition', `${d.key}, version ${v.version}`],
-    ['What it measures', d.description ?? '—'],
-    ['Better when', d.direction === 'higher_is_better' ? 'higher' : 'lower'],
-    [
-      'Thresholds',
-      d.thresholds === undefined
-        ? 'none (not judged)'
-        : `target ${axisText(d.thresholds.target, d.unit)}, breach ${axisText(d.thresholds.breach, d.unit)}`,
-    ],
-    ...Object.entries(v.figures)
-      .filter(([, value]) => value !== null)
-      .map(([name, value]): [string, string] => [`Figure: ${name}`, String(value)]),
-    ...v.groups.map((g): [string, string] => [`Group ${g.group}`, String(g.value ?? '—')]),
-    ['Contributing events', String(v.contributions)],
-  ];
   const shown = v.events.length;
   return h(
     'section',
@@ -324,7 +307,7 @@ function explanation(v: KpiExplanation): HTMLElement {
     h(
       'dl',
       { class: 'facts' },
-      rows.flatMap(([name, value]) => [h('dt', {}, name), h('dd', {}, value)]),
+      explanationFacts(v).flatMap(([name, value]) => [h('dt', {}, name), h('dd', {}, value)]),
     ),
     h(
       'h3',
@@ -335,50 +318,43 @@ function explanation(v: KpiExplanation): HTMLElement {
     ),
     shown === 0
       ? h('p', { class: 'hint' }, 'No event contributed to this value.')
-      : h(
-          'div',
-          {
-            class: 'table-scroll',
-            tabindex: 0,
-            role: 'region',
-            'aria-label': 'Contributing events',
-          },
-          h(
-            'table',
-            { class: 'events' },
-            h(
-              'thead',
-              {},
-              h(
-                'tr',
-                {},
-                ['Occurred', 'Part', 'Group', 'Value', 'Event'].map((c) =>
-                  h('th', { scope: 'col' }, c),
-                ),
-              ),
-            ),
-            h(
-              'tbody',
-              {},
-              v.events.map((e) =>
-                h(
-                  'tr',
-                  {},
-                  h('td', {}, h('time', { datetime: e.occurredAt }, fullInstant(e.occurredAt))),
-                  h('td', {}, e.part),
-                  h('td', {}, e.group === '' ? '—' : e.group),
-                  h('td', {}, e.value === null ? '—' : String(e.value)),
-                  h('td', {}, h('code', {}, e.eventId)),
-                ),
-              ),
-            ),
-          ),
+      : dataTable(
+          'Contributing events',
+          ['Occurred', 'Part', 'Group', 'Value', 'Event'],
+          v.events.map((e) => [
+            h('time', { datetime: e.occurredAt }, fullInstant(e.occurredAt)),
+            e.part,
+            e.group === '' ? '—' : e.group,
+            e.value === null ? '—' : String(e.value),
+            h('code', {}, e.eventId),
+          ]),
+          { className: 'events' },
         ),
     h(
       'details',
       {},
       h('summary', {}, `Definition document (version ${v.version})`),
-      h('pre', { class: 'json' }, JSON.stringify(d, null, 2)),
+      h('pre', { class: 'json' }, JSON.stringify(v.definition, null, 2)),
     ),
   );
+}
+
+/** The definition version used, what it measures and how it judges, and the figures. */
+function explanationFacts(v: KpiExplanation): [string, string][] {
+  const d = v.definition;
+  const thresholds =
+    d.thresholds === undefined
+      ? 'none (not judged)'
+      : `target ${axisText(d.thresholds.target, d.unit)}, breach ${axisText(d.thresholds.breach, d.unit)}`;
+  return [
+    ['Definition', `${d.key}, version ${v.version}`],
+    ['What it measures', d.description ?? '—'],
+    ['Better when', d.direction === 'higher_is_better' ? 'higher' : 'lower'],
+    ['Thresholds', thresholds],
+    ...Object.entries(v.figures)
+      .filter(([, value]) => value !== null)
+      .map(([name, value]): [string, string] => [`Figure: ${name}`, String(value)]),
+    ...v.groups.map((g): [string, string] => [`Group ${g.group}`, String(g.value ?? '—')]),
+    ['Contributing events', String(v.contributions)],
+  ];
 }

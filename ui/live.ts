@@ -12,6 +12,7 @@ export interface LiveFeed {
   stop(): void;
 }
 
+/** Starts listening; `onState` hears whether the stream is connected. */
 export function listenToFeed(onChanged: () => void, onState: (state: LiveState) => void): LiveFeed {
   const abort = new AbortController();
   let retryMs = 2_000;

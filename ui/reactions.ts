@@ -7,6 +7,7 @@ import { announce, h, problemBox, replace, uid } from './dom.js';
 import { fullInstant } from './format.js';
 import type { FeedItem, Reaction } from './types.js';
 
+/** An item's reactions behind a disclosure button, read when first opened. */
 export function reactionsPanel(item: FeedItem, viewer: string): HTMLElement {
   const panelId = uid('reactions');
   const panel = h('div', { id: panelId, class: 'reactions-panel', hidden: true });
