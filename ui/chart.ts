@@ -17,6 +17,7 @@ export interface TrendPoint {
 
 /** A number of the KPI's unit as a short axis label. */
 export function axisText(value: number, unit: KpiDefinition['unit']): string {
+  if (value === 0) return '0';
   if (unit === 'percent') return `${Math.round(value * 1000) / 10} %`;
   if (unit === 'minutes') {
     return value >= 120 ? `${Math.round(value / 6) / 10} h` : `${Math.round(value)} min`;
@@ -41,14 +42,26 @@ function roundUp(value: number): number {
   return step * power;
 }
 
-function scale(points: readonly TrendPoint[], frame: Frame, extra: readonly number[]) {
+/** `roundUp` in the unit the axis is labelled in: hours for long durations, percent. */
+function roundAxis(value: number, unit: KpiDefinition['unit'] | undefined): number {
+  if (unit === 'minutes' && value >= 120) return roundUp(value / 60) * 60;
+  if (unit === 'percent') return roundUp(value * 100) / 100;
+  return roundUp(value);
+}
+
+function scale(
+  points: readonly TrendPoint[],
+  frame: Frame,
+  extra: readonly number[],
+  unit?: KpiDefinition['unit'],
+) {
   const values = [...points.map((p) => p.value).filter((v): v is number => v !== null), ...extra];
   let min = Math.min(0, ...values);
   let max = Math.max(...values, 0);
   if (max === min) max = min + 1;
   // Round the axis out to a round number, so its labels read as such.
-  max = roundUp(max);
-  if (min < 0) min = -roundUp(-min);
+  max = roundAxis(max, unit);
+  if (min < 0) min = -roundAxis(-min, unit);
   const plotWidth = frame.width - frame.left - frame.right;
   const plotHeight = frame.height - frame.top - frame.bottom;
   const step = points.length > 1 ? plotWidth / (points.length - 1) : 0;
@@ -114,6 +127,7 @@ export function trendChart(points: readonly TrendPoint[], definition: KpiDefinit
     points,
     frame,
     thresholds === undefined ? [] : [thresholds.target, thresholds.breach],
+    definition.unit,
   );
   const { x, y } = plot;
   const across = (value: number) => ({
