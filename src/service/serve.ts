@@ -25,6 +25,8 @@ export interface ServeOptions {
   readonly logger?: LoggerOptions | false;
   /** How often the audit chain is extended; default 5 s. */
   readonly sealEveryMs?: number;
+  /** How long consumers let appends gather before projecting them; default 50 ms. */
+  readonly consumerSettleMs?: number;
   /** How often SLA thresholds are evaluated; default 60 s. */
   readonly slaEveryMs?: number;
   /** Progress while the demo firm is built. */
@@ -53,7 +55,11 @@ export async function startService(
   await registerDefinitions(store, builtInDefinitions());
   const demoToken = options.demo ? await seedDemo(store, options) : null;
 
-  const runners = PET_CONSUMERS.map((consumer) => startConsumer(store, consumer));
+  // Appends that come together are projected together: one commit per consumer for a burst
+  // of requests, not one per request.
+  const runners = PET_CONSUMERS.map((consumer) =>
+    startConsumer(store, consumer, { settleMs: options.consumerSettleMs ?? 50 }),
+  );
   const app = await createService({
     store,
     ...(options.logger === undefined ? {} : { logger: options.logger }),

@@ -83,6 +83,32 @@ export function runnerConformance(factory: DatabaseFactory): void {
       expect(await caughtUp()).toBe(true);
     });
 
+    it('handles appends that come together in one batch when asked to settle, and stops during the wait', async () => {
+      let runs = 0;
+      const counted = { ...projection('a'), runState: () => (runs += 1) };
+      runners.push(startConsumer(store, counted, { pollIntervalMs: 60_000, settleMs: 500 }));
+      await eventually(() => runners[0]?.state === 'live');
+      const before = runs;
+      for (let i = 0; i < 4; i += 1) await append(store, [ticketCreated()]);
+      await eventually(async () => (await seen()).length === 4, 5000);
+      expect(runs - before).toBe(1);
+
+      // A stop does not wait for the settling to end.
+      const slow = startConsumer(
+        store,
+        projection('b', () => false, `${name}-slow`),
+        {
+          pollIntervalMs: 60_000,
+          settleMs: 600_000,
+        },
+      );
+      await eventually(() => slow.state === 'live');
+      await append(store, [ticketCreated()]);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await slow.stop();
+      expect(slow.state).toBe('stopped');
+    });
+
     it('runs one runner per consumer; the standby takes over when the holder dies', async () => {
       const options = { pollIntervalMs: 60_000, standbyRetryMs: 50 };
       const first = startConsumer(store, projection('first'), options);
