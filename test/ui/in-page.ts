@@ -32,7 +32,10 @@ export const TEXT_CONTRASTS = `(() => {
     }
     return [255, 255, 255];
   };
-  const selectors = ['.badge', '.headline', '.meta', '.hint', '.summary', '.top nav a', 'label', 'a'];
+  const selectors = [
+    '.badge', '.headline', '.meta', '.hint', '.summary', '.reason', '.kpi-value', '.top nav a',
+    'label', 'a', 'button', 'th', 'td', 'summary', 'code', '.ok', '.problem',
+  ];
   return selectors.flatMap((selector) =>
     [...document.querySelectorAll(selector)].slice(0, 5).map((element) => {
       const a = luminance(rgb(getComputedStyle(element).color));

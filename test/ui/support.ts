@@ -4,7 +4,7 @@
  * Debian's Chromium driven by playwright-core.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -30,12 +30,25 @@ export const chromiumMissing =
     ? undefined
     : `${CHROMIUM} is missing (apt-get install chromium; .ci/run installs it)`;
 
-/** Compiles `ui/` into `dist/ui/` exactly as `npm run build:ui` does. */
+/**
+ * Compiles `ui/` into `dist/ui/` exactly as `npm run build:ui` does, unless every built file
+ * is already newer than its source (as after `npm run build`).
+ */
 export function buildUi(): void {
+  if (uiBuilt()) return;
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'ui'], {
     stdio: 'inherit',
   });
   execFileSync(process.execPath, ['scripts/copy-ui.mjs'], { stdio: 'inherit' });
+}
+
+function uiBuilt(): boolean {
+  return readdirSync('ui')
+    .filter((name) => name !== 'tsconfig.json')
+    .every((name) => {
+      const built = join('dist', 'ui', name.replace(/\.ts$/, '.js'));
+      return existsSync(built) && statSync(built).mtimeMs >= statSync(join('ui', name)).mtimeMs;
+    });
 }
 
 export interface UiWorld {
