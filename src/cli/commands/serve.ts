@@ -39,6 +39,7 @@ export async function serveCommand(
   output.err(
     [
       `PET Events is serving ${store.dialect === 'sqlite' ? 'an SQLite file' : 'PostgreSQL'} at ${base}`,
+      `  web UI      ${base}/ (sign in with a token)`,
       `  API         ${base}/v1 (OpenAPI: ${base}/v1/openapi.json)`,
       `  health      ${base}/healthz, ${base}/readyz; metrics ${base}/metrics`,
       ...(service.demoToken === null
