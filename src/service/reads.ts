@@ -35,8 +35,10 @@ import {
 } from './schemas.js';
 import type { Caller, Role } from './tokens.js';
 
-const AUDITORS: readonly Role[] = ['admin', 'auditor'];
-const KPI_READERS: readonly Role[] = ['admin', 'executive', 'manager', 'auditor'];
+/** Who reads the raw log, the registry, the consumers and the audit trail. */
+export const AUDITORS: readonly Role[] = ['admin', 'auditor'];
+/** Who reads KPIs of any scope (everyone else: their own). */
+export const KPI_READERS: readonly Role[] = ['admin', 'executive', 'manager', 'auditor'];
 
 /** The caller, if it has one of `roles`; otherwise the read does not exist for it. */
 function allowed(caller: Caller | null, roles: readonly Role[], what: string): Caller {

@@ -10,18 +10,13 @@ import { Type } from '@sinclair/typebox';
 import { NotFoundError } from '../events/errors.js';
 import { PET_CONTRACTS } from '../pet/catalogue.js';
 import { isCommercial } from '../pet/feed/projector.js';
+import { ALL_SEEING, COMMERCIAL_ROLES } from '../pet/feed/query.js';
 import type { EventStore } from '../store/event-store.js';
 import type { ServiceApp, ServiceContext } from './app.js';
+import { AUDITORS, KPI_READERS } from './reads.js';
 import { problems } from './schemas.js';
-import type { Caller, Role } from './tokens.js';
+import type { Caller } from './tokens.js';
 
-// As the feed's query (src/pet/feed/query.ts): who sees everything, who sees commercial items.
-const ALL_SEEING = new Set(['admin', 'executive']);
-const COMMERCIAL_ROLES = new Set(['admin', 'executive', 'manager', 'sales']);
-// As the reads (src/service/reads.ts): who reads the audit trail, and KPIs of any scope.
-// The page only uses these to choose what to offer; test/ui/session.test.ts keeps them in step.
-const AUDITORS: readonly Role[] = ['admin', 'auditor'];
-const KPI_READERS: readonly Role[] = ['admin', 'executive', 'manager', 'auditor'];
 const SUGGESTIONS = 200;
 const SEARCH_RESULTS = 20;
 

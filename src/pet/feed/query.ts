@@ -71,8 +71,14 @@ export const MAX_FEED_LIMIT = 200;
 
 const SCOPE =
   /^(org|me|(team|customer|project|ticket|quote|lead|opportunity|employee):[A-Za-z0-9_-]{1,100})$/;
-const ALL_SEEING = new Set(['admin', 'executive']);
-const COMMERCIAL_ROLES = new Set(['admin', 'executive', 'manager', 'sales']);
+/** Who sees every item, and who sees commercial items (leads, opportunities, quotes). */
+export const ALL_SEEING: ReadonlySet<string> = new Set(['admin', 'executive']);
+export const COMMERCIAL_ROLES: ReadonlySet<string> = new Set([
+  'admin',
+  'executive',
+  'manager',
+  'sales',
+]);
 
 /** Who the viewer is, for visibility. */
 export interface Viewer {
