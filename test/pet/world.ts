@@ -5,7 +5,9 @@
 import { afterEach, beforeEach } from 'vitest';
 import { PetError } from '../../src/events/errors.js';
 import { createPet, type Pet } from '../../src/pet/pet.js';
+import { catchUp } from '../../src/consumers/catch-up.js';
 import { PET_CONTRACTS } from '../../src/pet/catalogue.js';
+import { PET_CONSUMERS } from '../../src/pet/consumers/catalogue.js';
 import { syncContracts } from '../../src/registry/sync.js';
 import type { EventStore } from '../../src/store/event-store.js';
 import type { CommandOptions } from '../../src/pet/command.js';
@@ -94,4 +96,38 @@ export async function ticketStory(w: World, evaluateSla = true): Promise<void> {
   if (evaluateSla) await w.pet.tickets.evaluateSla(after(60));
   await w.pet.tickets.changeStatus(actingAs('E-sam', after(70)), { id: 'T-1', to: 'open' });
   await w.pet.tickets.changeStatus(actingAs('E-sam', after(90)), { id: 'T-1', to: 'resolved' });
+}
+
+/**
+ * Runs every PET consumer until it has handled every event appended so far. On PostgreSQL a
+ * reader sees an event only once every older transaction of the cluster has ended, and other
+ * test files keep transactions open: one catch-up may not see it yet.
+ */
+export async function projectEverything(store: EventStore): Promise<void> {
+  const [row] = await store.query<{ last: string | number | null }>(
+    'SELECT max(position) AS last FROM domain_events',
+  );
+  const last = BigInt(row?.last ?? 0);
+  const deadline = Date.now() + 20_000;
+  for (const consumer of PET_CONSUMERS) {
+    while ((await store.readCheckpoint(consumer.name)) < last) {
+      if (Date.now() > deadline) throw new Error(`${consumer.name} did not reach #${last}`);
+      await catchUp(store, consumer);
+      if ((await store.readCheckpoint(consumer.name)) < last) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+  }
+}
+
+/** Waits until readers of the log see every event appended so far (see `projectEverything`). */
+export async function logVisible(store: EventStore): Promise<void> {
+  const [row] = await store.query<{ last: string | number | null }>(
+    'SELECT max(position) AS last FROM domain_events',
+  );
+  const last = BigInt(row?.last ?? 0);
+  for (let i = 0; (await store.headPosition()) < last; i += 1) {
+    if (i > 400) throw new Error(`the log's readers did not reach #${last}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
