@@ -83,6 +83,28 @@ export function runnerConformance(factory: DatabaseFactory): void {
       expect(await caughtUp()).toBe(true);
     });
 
+    if (factory.dialect === 'postgres') {
+      it('listens again after its LISTEN connection is lost, and is woken at once', async () => {
+        runners.push(startConsumer(store, projection('a'), { pollIntervalMs: 60_000 }));
+        await eventually(() => runners[0]?.state === 'live');
+        const listeners = async () =>
+          (await db.raw.run(
+            `SELECT pid FROM pg_stat_activity
+              WHERE application_name = current_schema() || ' append listener'
+                AND query LIKE 'LISTEN%'`,
+          )) as { pid: number }[];
+        const [lost] = await listeners();
+        expect(lost).toBeDefined();
+        await db.raw.run(`SELECT pg_terminate_backend(${lost?.pid})`);
+        await eventually(async () => {
+          const now = await listeners();
+          return now.length === 1 && now[0]?.pid !== lost?.pid;
+        }, 5000);
+        await append(db.openAnother(), [ticketCreated()]);
+        await eventually(async () => (await seen()).length === 1, 5000);
+      });
+    }
+
     it('handles appends that come together in one batch when asked to settle, and stops during the wait', async () => {
       let runs = 0;
       const counted = { ...projection('a'), runState: () => (runs += 1) };

@@ -84,7 +84,9 @@ export const postgresFactory: DatabaseFactory = {
     const admin = new pg.Client({ connectionString });
     await admin.connect();
     await admin.query(`CREATE SCHEMA ${schema}`);
-    const open = () => createPostgresEventStore({ connectionString, schema });
+    // Named after the schema, so a test can find its own connections in pg_stat_activity.
+    const open = () =>
+      createPostgresEventStore({ connectionString, schema, applicationName: schema });
     const store = open();
     const opened: EventStore[] = [store];
     await store.migrate();

@@ -3,6 +3,9 @@ import pg from 'pg';
 
 /** The shortest time between two announcements of one store. */
 const ANNOUNCE_INTERVAL_MS = 25;
+/** The first wait before reconnecting a lost LISTEN connection, doubled up to the most. */
+const RECONNECT_FIRST_MS = 250;
+const RECONNECT_MOST_MS = 5_000;
 
 /**
  * LISTENs on pet_events_appended on a connection of its own and wakes this store's
@@ -30,11 +33,7 @@ export class AppendListener {
   /** Wakes `listener` on every append; returns the unsubscribe function. */
   on(listener: () => void): () => void {
     this.#signal.on('appended', listener);
-    if (!this.#starting) {
-      this.#starting = this.#start().catch(() => {
-        this.#starting = undefined;
-      });
-    }
+    if (!this.#starting) this.#connect(RECONNECT_FIRST_MS);
     return () => this.#signal.off('appended', listener);
   }
 
@@ -73,12 +72,38 @@ export class AppendListener {
     await this.#client?.end().catch(() => undefined);
   }
 
+  /**
+   * Connects and LISTENs; after a failure, tries again later (waiting twice as long each time,
+   * up to 5 s) for as long as anyone listens. A connection that comes back wakes the listeners:
+   * events may have been appended while it was away.
+   */
+  #connect(wait: number, reconnecting = false): void {
+    this.#starting = this.#start().then(
+      () => {
+        if (reconnecting) this.#signal.emit('appended');
+      },
+      () => {
+        setTimeout(() => {
+          if (!this.#closed && this.#signal.listenerCount('appended') > 0) {
+            this.#connect(Math.min(wait * 2, RECONNECT_MOST_MS), true);
+          } else {
+            this.#starting = undefined;
+          }
+        }, wait).unref();
+      },
+    );
+  }
+
   async #start(): Promise<void> {
     const client = new pg.Client(this.#config);
     client.on('error', () => undefined);
     client.on('end', () => {
+      if (this.#client !== client) return;
       this.#client = undefined;
       this.#starting = undefined;
+      if (!this.#closed && this.#signal.listenerCount('appended') > 0) {
+        this.#connect(RECONNECT_FIRST_MS, true);
+      }
     });
     await client.connect();
     const { rows } = await client.query<{ schema: string }>('SELECT current_schema() AS schema');

@@ -51,6 +51,11 @@ export interface PostgresEventStoreOptions {
   readonly schema?: string;
   /** Connections in the pool; default 10. */
   readonly poolSize?: number;
+  /**
+   * How this store's connections show in `pg_stat_activity` (its LISTEN connection as
+   * `NAME append listener`); default `pet-events`.
+   */
+  readonly applicationName?: string;
 }
 
 const TIMESTAMPTZ_OID = 1184;
@@ -97,8 +102,16 @@ class PostgresEventStore implements EventStore {
       options: settings.join(' '),
       types,
     };
-    this.#pool = new pg.Pool({ ...this.#clientConfig, max: options.poolSize ?? 10 });
-    this.#listener = new AppendListener(this.#clientConfig);
+    const name = options.applicationName ?? 'pet-events';
+    this.#pool = new pg.Pool({
+      ...this.#clientConfig,
+      application_name: name,
+      max: options.poolSize ?? 10,
+    });
+    this.#listener = new AppendListener({
+      ...this.#clientConfig,
+      application_name: `${name} append listener`,
+    });
     this.#catalog = new SchemaCatalog(() => this.listEventSchemas());
     // An idle client that loses its connection must not crash the process.
     this.#pool.on('error', () => undefined);
