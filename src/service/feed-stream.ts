@@ -14,19 +14,16 @@ import { NotFoundError } from '../events/errors.js';
 import { FEED_CONSUMER_NAME } from '../pet/feed/projector.js';
 import type { ServiceApp, ServiceContext } from './app.js';
 import { problems } from './schemas.js';
+import { eventStreams } from './sse.js';
 
 const IDLE_CHECK_MS = 5_000;
 const CATCH_UP_CHECK_MS = 250;
 const CATCH_UP_CHECKS = 40;
 const AFTER_CHANGE_CHECKS = 8;
-const HEARTBEAT_MS = 15_000;
 
 /** Registers `GET /v1/feed/stream`. */
 export function feedStreamRoutes(app: ServiceApp, { store }: ServiceContext): void {
-  const open = new Set<() => void>();
-  app.addHook('preClose', () => {
-    for (const close of open) close();
-  });
+  const streams = eventStreams(app, store);
 
   app.get(
     '/v1/feed/stream',
@@ -46,70 +43,26 @@ export function feedStreamRoutes(app: ServiceApp, { store }: ServiceContext): vo
       if (request.caller?.principal.kind !== 'employee') throw new NotFoundError('the feed');
       let seen = await store.readCheckpoint(FEED_CONSUMER_NAME);
 
-      reply.hijack();
-      const response = reply.raw;
-      response.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-      });
-      response.write('retry: 2000\n\n');
-
-      let closed = false;
-      let appended = false;
-      let wake: (() => void) | undefined;
-      const close = () => {
-        closed = true;
-        wake?.();
-      };
-      open.add(close);
-      request.raw.on('close', close);
-      const unsubscribe = store.onAppended(() => {
-        appended = true;
-        wake?.();
-      });
-      const heartbeat = setInterval(() => response.write(': keep-alive\n\n'), HEARTBEAT_MS);
-      let checks = 0;
-      try {
-        while (!closed) {
-          if (appended) {
-            appended = false;
-            checks = CATCH_UP_CHECKS;
+      await streams(request, reply, 2000, async (stream) => {
+        let checks = 0;
+        try {
+          while (!stream.closed) {
+            if (stream.takeAppended()) checks = CATCH_UP_CHECKS;
+            const now = await store.readCheckpoint(FEED_CONSUMER_NAME);
+            if (now !== seen) {
+              seen = now;
+              // The projector may still be working through a batch: look again soon.
+              checks = AFTER_CHANGE_CHECKS;
+              await stream.write('event: changed\ndata: {}\n\n');
+            }
+            checks = Math.max(0, checks - 1);
+            await stream.wait(checks > 0 ? CATCH_UP_CHECK_MS : IDLE_CHECK_MS);
           }
-          const now = await store.readCheckpoint(FEED_CONSUMER_NAME);
-          if (now !== seen) {
-            seen = now;
-            // The projector may still be working through a batch: look again soon.
-            checks = AFTER_CHANGE_CHECKS;
-            response.write('event: changed\ndata: {}\n\n');
-          }
-          checks = Math.max(0, checks - 1);
-          await sleep(checks > 0 ? CATCH_UP_CHECK_MS : IDLE_CHECK_MS, (resume) => {
-            wake = resume;
-          });
-          wake = undefined;
+        } catch (error) {
+          // The client reconnects after `retry` and reads its feed again.
+          request.log.warn({ err: error }, 'feed stream stopped');
         }
-      } catch (error) {
-        // The client reconnects after `retry` and reads its feed again.
-        request.log.warn({ err: error }, 'feed stream stopped');
-      } finally {
-        clearInterval(heartbeat);
-        unsubscribe();
-        open.delete(close);
-        response.end();
-      }
+      });
     },
   );
-}
-
-/** Waits `ms`, or less if the function handed to `onWake` is called first. */
-function sleep(ms: number, onWake: (resume: () => void) => void): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    onWake(() => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
 }

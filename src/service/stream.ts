@@ -11,17 +11,14 @@ import { toWireEvent } from '../events/wire.js';
 import type { ServiceApp, ServiceContext } from './app.js';
 import { asPetError, problemOf } from './problem.js';
 import { positionOf, problems } from './schemas.js';
+import { eventStreams } from './sse.js';
 
 const PAGE = 500;
 const POLL_MS = 5_000;
-const HEARTBEAT_MS = 15_000;
 
 /** Registers `GET /v1/events/stream`. */
 export function streamRoutes(app: ServiceApp, { store }: ServiceContext): void {
-  const open = new Set<() => void>();
-  app.addHook('preClose', () => {
-    for (const close of open) close();
-  });
+  const streams = eventStreams(app, store);
 
   app.get(
     '/v1/events/stream',
@@ -56,65 +53,28 @@ export function streamRoutes(app: ServiceApp, { store }: ServiceContext): void {
           ? await store.headPosition()
           : positionOf(resume, header === undefined ? 'after' : 'Last-Event-ID');
 
-      reply.hijack();
-      const response = reply.raw;
-      response.writeHead(200, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache',
-        connection: 'keep-alive',
-        'x-accel-buffering': 'no',
-      });
-      response.write('retry: 1000\n\n');
-
-      let closed = false;
-      let wake: (() => void) | undefined;
-      const close = () => {
-        closed = true;
-        wake?.();
-      };
-      open.add(close);
-      request.raw.on('close', close);
-      const unsubscribe = store.onAppended(() => wake?.());
-      const heartbeat = setInterval(() => response.write(': keep-alive\n\n'), HEARTBEAT_MS);
-      const write = async (text: string) => {
-        if (!response.write(text) && !closed) {
-          await new Promise<void>((resolve) => {
-            response.once('drain', resolve);
-            response.once('close', resolve);
-          });
-        }
-      };
-      try {
-        while (!closed) {
-          const events = await store.readLog({ after, limit: PAGE });
-          for (const event of events) {
-            if (closed) break;
-            await write(
-              `id: ${event.position}\nevent: ${event.eventType}\ndata: ${JSON.stringify(toWireEvent(event))}\n\n`,
-            );
-            after = event.position;
+      await streams(request, reply, 1000, async (stream) => {
+        try {
+          while (!stream.closed) {
+            stream.takeAppended();
+            const events = await store.readLog({ after, limit: PAGE });
+            for (const event of events) {
+              if (stream.closed) break;
+              await stream.write(
+                `id: ${event.position}\nevent: ${event.eventType}\ndata: ${JSON.stringify(toWireEvent(event))}\n\n`,
+              );
+              after = event.position;
+            }
+            // An append during the read is read next; otherwise wait for one (or poll).
+            if (events.length < PAGE && !stream.takeAppended()) await stream.wait(POLL_MS);
           }
-          if (events.length === PAGE || closed) continue;
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, POLL_MS);
-            wake = () => {
-              clearTimeout(timer);
-              resolve();
-            };
-          });
-          wake = undefined;
+        } catch (error) {
+          // The client reconnects with Last-Event-ID and resumes where this stream stopped.
+          const problem = problemOf(asPetError(error, request.id), request.url);
+          request.log.warn({ err: error }, 'event stream stopped');
+          await stream.write(`event: problem\ndata: ${JSON.stringify(problem)}\n\n`);
         }
-      } catch (error) {
-        // The client reconnects with Last-Event-ID and resumes where this stream stopped.
-        const problem = problemOf(asPetError(error, request.id), request.url);
-        request.log.warn({ err: error }, 'event stream stopped');
-        response.write(`event: problem\ndata: ${JSON.stringify(problem)}\n\n`);
-      } finally {
-        clearInterval(heartbeat);
-        unsubscribe();
-        open.delete(close);
-        response.end();
-      }
+      });
     },
   );
 }
