@@ -71,7 +71,6 @@ const TITLES: Record<number, string> = {
   404: 'Not Found',
   409: 'Conflict',
   413: 'Content Too Large',
-  415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
@@ -184,10 +183,4 @@ export function malformedHttpResponse(error: Error & { code?: unknown }): string
 /** The response for a route that does not exist. */
 export function routeNotFound(method: string, url: string): NotFoundError {
   return new NotFoundError(`${method} ${url.split('?')[0] ?? url}`);
-}
-
-/** Fastify's own errors that come before a route runs and are the client's fault. */
-export function isClientError(error: unknown): boolean {
-  const status = (error as { statusCode?: unknown }).statusCode;
-  return typeof status === 'number' && status >= 400 && status < 500;
 }

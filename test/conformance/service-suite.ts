@@ -88,6 +88,15 @@ export function serviceConformance(factory: DatabaseFactory): void {
       subject: 'Printer on fire',
       priority: 'high',
     };
+    const quote = {
+      id: 'Q-1',
+      customerId: 'C-acme',
+      currency: 'EUR',
+      sellTotalMinor: 100_00,
+      costTotalMinor: 50_00,
+      validUntil: '2026-12-31',
+      soldMinutes: 600,
+    };
 
     describe('authentication', () => {
       it('refuses a request without a token, with a malformed, unknown or revoked one, or for someone who left', async () => {
@@ -178,15 +187,7 @@ export function serviceConformance(factory: DatabaseFactory): void {
       it('refuses a command the caller’s role does not allow, writing nothing', async () => {
         const w = world();
         const before = await head(w);
-        const refused = await call(sam, 'POST', '/v1/quotes', {
-          id: 'Q-1',
-          customerId: 'C-acme',
-          currency: 'EUR',
-          sellTotalMinor: 100_00,
-          costTotalMinor: 50_00,
-          validUntil: '2026-12-31',
-          soldMinutes: 600,
-        });
+        const refused = await call(sam, 'POST', '/v1/quotes', quote);
         expect(refused.statusCode).toBe(403);
         expect(problem(refused).code).toBe('PET_FORBIDDEN');
         // Sam enters his own time, not someone else's.
@@ -384,15 +385,7 @@ export function serviceConformance(factory: DatabaseFactory): void {
       it('shows each caller their own feed, with reactions, and KPIs within their reach', async () => {
         const w = world();
         await call(sam, 'POST', '/v1/tickets', ticket);
-        await w.pet.quotes.create(actingAs('E-sol', after(20)), {
-          id: 'Q-1',
-          customerId: 'C-acme',
-          currency: 'EUR',
-          sellTotalMinor: 100_00,
-          costTotalMinor: 50_00,
-          validUntil: '2026-12-31',
-          soldMinutes: 600,
-        });
+        await w.pet.quotes.create(actingAs('E-sol', after(20)), quote);
         await projectEverything(w.store);
 
         type Feed = { items: { id: string; eventType: string }[] };
