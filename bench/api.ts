@@ -80,8 +80,8 @@ function spawnService(
   const child = spawn(
     process.execPath,
     [
-      '--import',
-      'tsx',
+      // The same way of running as this process: compiled, or through a TypeScript loader.
+      ...process.execArgv,
       fileURLToPath(import.meta.url),
       '--serve',
       ...(consumers ? [] : ['--without-consumers']),

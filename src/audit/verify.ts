@@ -5,12 +5,18 @@
  * registered; and, given a digest kept outside the database, the chain still reaches it.
  * Stops at the first finding, naming the position.
  */
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import type { CompiledSchema } from '../registry/compiled-schema.js';
 import { compileSchema } from '../registry/compiled-schema.js';
-import { START, toPosition } from '../events/types.js';
+import { PositionUnknownError } from '../events/errors.js';
+import { toPosition } from '../events/types.js';
 import type { WireEvent } from '../events/wire.js';
-import type { EventStore } from '../store/event-store.js';
-import { GENESIS_LINK, nextLink } from './chain.js';
+import type { EventStore, StoreLocation } from '../store/event-store.js';
+import { chainHead, GENESIS_LINK, nextLink } from './chain.js';
 
 /** What an auditor keeps outside the database: where the chain stood, and its link there. */
 export interface ChainDigest {
@@ -47,48 +53,286 @@ interface ChainRow extends Record<string, unknown> {
 /** Events per page of the log. */
 const PAGE = 500;
 
-/** Verifies the log; `onProgress` gets the number of events checked so far. */
+/** A chain shorter than this is verified in one piece: a worker thread takes a while to start. */
+const PARALLEL_FROM = 200_000;
+
+/** How to verify. */
+export interface VerifyOptions {
+  /** A digest kept outside the database: the chain must still reach it. */
+  readonly digest?: ChainDigest;
+  /** Gets the number of events checked so far, now and then. */
+  readonly onProgress?: (checked: number) => void;
+  /**
+   * Into how many stretches the sealed log is cut, each checked on a thread of its own (the
+   * calling thread takes the first). Default: the machine's available parallelism, at most 4,
+   * once the chain holds 200,000 entries; 1 for a database no other thread can open. Given,
+   * the log is cut whenever the chain has at least that many entries.
+   */
+  readonly threads?: number;
+}
+
+/**
+ * A stretch of the log, checked on its own: the chain's entries after `afterSeq`, recomputed
+ * from `link` (the stored link of entry `afterSeq`), against the log's events after the one at
+ * `afterPosition`, in log order, up to and including the entry and event `end` names (none: to
+ * the end of the log and of the chain).
+ * A stretch trusts only its starting link, and the stretch before it recomputes that link.
+ */
+export interface VerifySegment {
+  readonly afterSeq: bigint;
+  readonly afterPosition: string;
+  readonly link: string;
+  readonly end: { readonly seq: bigint; readonly position: string } | null;
+}
+
+/** What checking one stretch found. */
+export interface SegmentReport {
+  readonly checked: number;
+  readonly sealed: number;
+  /** The last chain entry it checked. */
+  readonly seq: bigint;
+  readonly finding: VerifyFinding | null;
+}
+
+/**
+ * Verifies the log. A long chain is cut into stretches checked side by side (each recomputes
+ * its links from the stored link where it starts, which the stretch before it checks), and
+ * the first finding in log order is reported.
+ */
 export async function verifyLog(
   store: EventStore,
-  options: { readonly digest?: ChainDigest; readonly onProgress?: (checked: number) => void } = {},
+  options: VerifyOptions = {},
 ): Promise<LogVerifyReport> {
-  let checked = 0;
-  const chain = new ChainCheck(options.digest);
-  const fail = (position: string | null, problem: string): LogVerifyReport => ({
-    ok: false,
-    checked,
-    sealed: chain.sealed,
-    finding: { position, problem },
-  });
-
   const missing = await store.missingGuards();
   if (missing.length > 0) {
-    return fail(null, `append-only triggers missing or disabled: ${missing.join(', ')}`);
+    return {
+      ok: false,
+      checked: 0,
+      sealed: 0,
+      finding: {
+        position: null,
+        problem: `append-only triggers missing or disabled: ${missing.join(', ')}`,
+      },
+    };
   }
+  const segments = await planSegments(store, threadsFor(store, options));
   const registry = await loadRegistry(store);
+  const progress = segments.map(() => 0);
+  const progressOf = (index: number) => (checked: number) => {
+    progress[index] = checked;
+    options.onProgress?.(progress.reduce((sum, n) => sum + n, 0));
+  };
+  const workers = segments
+    .slice(1)
+    .map((segment, index) =>
+      verifyInWorker(
+        store.location as StoreLocation,
+        segment,
+        options.digest,
+        progressOf(index + 1),
+      ),
+    );
+  let reports: SegmentReport[];
+  try {
+    const first = await verifySegment(
+      store,
+      registry,
+      segments[0] as VerifySegment,
+      options.digest,
+      progressOf(0),
+    );
+    reports = [first, ...(await Promise.all(workers.map((worker) => worker.report)))];
+  } finally {
+    // After a failure here, or in one of them, the others have nothing left to report.
+    for (const worker of workers) worker.stop();
+  }
+  let checked = 0;
+  let sealed = 0;
+  for (const report of reports) {
+    checked += report.checked;
+    sealed += report.sealed;
+    if (report.finding !== null) return { ok: false, checked, sealed, finding: report.finding };
+  }
+  const short = shortOfDigest(options.digest, reports.at(-1)?.seq ?? 0n);
+  if (short !== null)
+    return { ok: false, checked, sealed, finding: { position: null, problem: short } };
+  return { ok: true, checked, sealed, finding: null };
+}
+
+/** Stretches to cut the log into, and the chain length from which to cut it. */
+function threadsFor(store: EventStore, options: VerifyOptions): { count: number; from: bigint } {
+  if (options.threads === undefined) {
+    const count = store.location === undefined ? 1 : Math.min(availableParallelism(), 4);
+    return { count, from: BigInt(PARALLEL_FROM) };
+  }
+  if (!Number.isSafeInteger(options.threads) || options.threads < 1) {
+    throw new RangeError(`threads must be a positive integer, got ${String(options.threads)}`);
+  }
+  if (options.threads > 1 && store.location === undefined) {
+    throw new RangeError('threads: an in-memory database cannot be opened by another thread');
+  }
+  return { count: options.threads, from: BigInt(options.threads) };
+}
+
+/**
+ * Cuts the sealed log into `threads` stretches of about as many chain entries, at entries
+ * read from the chain; one stretch for a short chain, or when an entry to cut at is missing
+ * (the stretch then finds the gap).
+ */
+async function planSegments(
+  store: EventStore,
+  { count: threads, from }: { count: number; from: bigint },
+): Promise<VerifySegment[]> {
+  const whole: VerifySegment[] = [
+    { afterSeq: 0n, afterPosition: '0', link: GENESIS_LINK, end: null },
+  ];
+  if (threads === 1) return whole;
+  const head = await chainHead(store);
+  if (head.seq < from) return whole;
+  const cuts: ChainRow[] = [];
+  for (let k = 1n; k < BigInt(threads); k += 1n) {
+    const [row] = await store.query<ChainRow>(
+      'SELECT seq, position, event_id, link FROM audit_chain WHERE seq = $1',
+      [((head.seq * k) / BigInt(threads)).toString()],
+    );
+    if (row === undefined) return whole;
+    cuts.push(row);
+  }
+  const starts = [undefined, ...cuts];
+  return starts.map((start, index) => {
+    const cut = cuts[index];
+    return {
+      afterSeq: start === undefined ? 0n : BigInt(start.seq),
+      afterPosition: start === undefined ? '0' : String(start.position),
+      link: start === undefined ? GENESIS_LINK : start.link,
+      end: cut === undefined ? null : { seq: BigInt(cut.seq), position: String(cut.position) },
+    };
+  });
+}
+
+/** A stretch checked in a worker thread of its own, on a store of its own. */
+function verifyInWorker(
+  location: StoreLocation,
+  segment: VerifySegment,
+  digest: ChainDigest | undefined,
+  onProgress: (checked: number) => void,
+): { readonly report: Promise<SegmentReport>; stop(): void } {
+  const worker = startWorker({ location, segment, digest });
+  const report = new Promise<SegmentReport>((resolve, reject) => {
+    worker.on('message', (message: WorkerMessage) => {
+      if ('checked' in message) onProgress(message.checked);
+      else resolve(message.report);
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) =>
+      reject(new Error(`a verify worker stopped (exit code ${code}) before reporting`)),
+    );
+  });
+  // Awaited once the calling thread's stretch is checked; a failure before then is not lost.
+  report.catch(() => undefined);
+  return { report, stop: () => void worker.terminate() };
+}
+
+/** What a verify worker is given. */
+export interface WorkerInput {
+  readonly location: StoreLocation;
+  readonly segment: VerifySegment;
+  readonly digest: ChainDigest | undefined;
+}
+
+/** What a verify worker says: progress, then its report. */
+export type WorkerMessage = { readonly checked: number } | { readonly report: SegmentReport };
+
+function startWorker(input: WorkerInput): Worker {
+  const compiled = new URL('./verify-worker.js', import.meta.url);
+  if (import.meta.url.endsWith('.js')) return new Worker(compiled, { workerData: input });
+  // Running from the TypeScript source (tests): the worker loads it through tsx, as this did.
+  const source = new URL('./verify-worker.ts', import.meta.url).href;
+  const tsx = tsxLoader();
+  return new Worker(
+    `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(source)}); });`,
+    { eval: true, workerData: input },
+  );
+}
+
+/** tsx's module hooks, when verify runs from source. */
+function tsxLoader(): string {
+  const require = createRequire(import.meta.url);
+  const manifest = require.resolve('tsx/package.json');
+  const exports = (
+    require(manifest) as { exports: Record<string, { import: { default: string } }> }
+  ).exports;
+  return pathToFileURL(join(dirname(manifest), exports['./esm/api']?.import.default ?? '')).href;
+}
+
+/** Checks one stretch of the log against its stretch of the chain. */
+export async function verifySegment(
+  store: EventStore,
+  registry: Registry,
+  segment: VerifySegment,
+  digest: ChainDigest | undefined,
+  onProgress: (checked: number) => void,
+): Promise<SegmentReport> {
+  let checked = 0;
+  const { end } = segment;
+  const chain = new ChainCheck(digest, segment.afterSeq, segment.link);
+  const fail = (position: string | null, problem: string): SegmentReport => ({
+    checked,
+    sealed: chain.sealed,
+    seq: chain.seq,
+    finding: { position, problem },
+  });
   // Both the log and the chain are read a page ahead of the one being checked.
   const entries = new ChainEntries(
     readAhead<ChainRow>((last) =>
-      store.query<ChainRow>(
-        'SELECT seq, position, event_id, link FROM audit_chain WHERE seq > $1 ORDER BY seq LIMIT $2',
-        [last?.seq ?? 0, PAGE],
-      ),
+      end === null
+        ? store.query<ChainRow>(
+            'SELECT seq, position, event_id, link FROM audit_chain WHERE seq > $1 ORDER BY seq LIMIT $2',
+            [last?.seq ?? segment.afterSeq.toString(), PAGE],
+          )
+        : store.query<ChainRow>(
+            'SELECT seq, position, event_id, link FROM audit_chain WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3',
+            [last?.seq ?? segment.afterSeq.toString(), end.seq.toString(), PAGE],
+          ),
     ),
   );
   const nextEvents = readAhead<WireEvent>((last) =>
-    store.readWireLog({ after: last ? toPosition(last.position) : START, limit: PAGE }),
+    end !== null && last?.position === end.position
+      ? Promise.resolve([])
+      : store.readWireLog({
+          after: toPosition(last?.position ?? segment.afterPosition),
+          limit: PAGE,
+        }),
   );
-  for (let events = await nextEvents(); events.length > 0; events = await nextEvents()) {
+  let first: WireEvent[];
+  try {
+    first = await nextEvents();
+  } catch (error) {
+    // The event a later stretch starts after is gone (the stretch before finds it first).
+    if (!(error instanceof PositionUnknownError)) throw error;
+    return fail(
+      segment.afterPosition,
+      `chain entry ${segment.afterSeq} names #${segment.afterPosition}, which is not in the log`,
+    );
+  }
+  reading: for (let events = first; events.length > 0; events = await nextEvents()) {
     for (const event of events) {
       checked += 1;
       if (entries.spent) await entries.turn();
       const entry = entries.take();
+      if (entry === undefined && end !== null) {
+        return fail(event.position, 'the event is not sealed, though later events are');
+      }
       const problem =
         (entry === undefined ? null : chain.check(entry, event)) ?? checkEvent(registry, event);
       if (problem !== null) return fail(event.position, problem);
+      // The stretch ends with the event its last chain entry names (in log order, which on
+      // PostgreSQL is not always position order).
+      if (end !== null && event.position === end.position) break reading;
     }
-    options.onProgress?.(checked);
+    onProgress(checked);
   }
+  onProgress(checked);
   if (entries.spent) await entries.turn();
   const extra = entries.take();
   if (extra !== undefined) {
@@ -97,9 +341,7 @@ export async function verifyLog(
       `chain entry ${String(extra.seq)} names #${String(extra.position)} (${extra.event_id}), which is not in the log`,
     );
   }
-  const short = chain.shortOfDigest();
-  if (short !== null) return fail(null, short);
-  return { ok: true, checked, sealed: chain.sealed, finding: null };
+  return { checked, sealed: chain.sealed, seq: chain.seq, finding: null };
 }
 
 /**
@@ -152,14 +394,21 @@ class ChainEntries {
 /** The chain recomputed entry by entry, in log order, against the entries stored. */
 class ChainCheck {
   sealed = 0;
-  #link = GENESIS_LINK;
-  #seq = 0n;
+  #link: string;
+  #seq: bigint;
   readonly #digestSeq: bigint | null;
   readonly #digest: ChainDigest | undefined;
 
-  constructor(digest: ChainDigest | undefined) {
+  constructor(digest: ChainDigest | undefined, afterSeq: bigint, link: string) {
     this.#digest = digest;
     this.#digestSeq = digest === undefined ? null : BigInt(digest.seq);
+    this.#seq = afterSeq;
+    this.#link = link;
+  }
+
+  /** The last entry checked. */
+  get seq(): bigint {
+    return this.#seq;
   }
 
   /** What is wrong with `entry` as the chain's entry for `event`, the next of the log. */
@@ -181,21 +430,21 @@ class ChainCheck {
     }
     return null;
   }
+}
 
-  /** Once the log is read: whether the chain stopped before the digest's entry. */
-  shortOfDigest(): string | null {
-    if (this.#digestSeq === null || this.#seq >= this.#digestSeq) return null;
-    return `the chain ends at entry ${this.#seq}, before the digest's entry ${this.#digestSeq}`;
-  }
+/** Once the log is read: whether the chain stopped before the digest's entry. */
+function shortOfDigest(digest: ChainDigest | undefined, lastSeq: bigint): string | null {
+  if (digest === undefined || lastSeq >= BigInt(digest.seq)) return null;
+  return `the chain ends at entry ${lastSeq}, before the digest's entry ${digest.seq}`;
 }
 
 /** The registry as verify looks it up: schemas by type and version, context ids by type. */
-interface Registry {
+export interface Registry {
   readonly schemas: ReadonlyMap<string, ReadonlyMap<number, CompiledSchema>>;
   readonly contexts: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
-async function loadRegistry(store: EventStore): Promise<Registry> {
+export async function loadRegistry(store: EventStore): Promise<Registry> {
   const schemas = new Map<string, Map<number, CompiledSchema>>();
   for (const registered of await store.listEventSchemas()) {
     valueOf(schemas, registered.eventType, () => new Map<number, CompiledSchema>()).set(

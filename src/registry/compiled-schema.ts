@@ -51,7 +51,7 @@ export function compileSchema(document: JsonObject): CompiledSchema {
     },
     references(payload) {
       const found: PayloadReference[] = [];
-      for (const { path, contextType } of paths) collect(payload, path, '', contextType, found);
+      for (const { path, contextType } of paths) collect(payload, path, 0, '', contextType, found);
       return found;
     },
   };
@@ -112,33 +112,37 @@ function dedupe(paths: ReferencePath[]): ReferencePath[] {
   });
 }
 
+/** The references at `path[at…]` below `value`, whose pointer is `pointer`. */
 function collect(
   value: JsonValue | undefined,
   path: readonly string[],
+  at: number,
   pointer: string,
   contextType: string,
   found: PayloadReference[],
 ): void {
   if (value === undefined || value === null) return;
-  const [head, ...rest] = path;
-  if (head === undefined) {
+  if (at === path.length) {
     if (typeof value === 'string')
       found.push({ pointer, context: { type: contextType, id: value } });
     return;
   }
+  const head = path[at] as string;
   if (head === '*') {
     // Every item of an array, or every value of a map (additionalProperties).
     if (Array.isArray(value)) {
-      value.forEach((item, i) => collect(item, rest, `${pointer}/${i}`, contextType, found));
+      value.forEach((item, i) =>
+        collect(item, path, at + 1, `${pointer}/${i}`, contextType, found),
+      );
     } else if (typeof value === 'object') {
       for (const [key, item] of Object.entries(value)) {
-        collect(item, rest, `${pointer}/${escape(key)}`, contextType, found);
+        collect(item, path, at + 1, `${pointer}/${escape(key)}`, contextType, found);
       }
     }
     return;
   }
   if (typeof value === 'object' && !Array.isArray(value) && Object.hasOwn(value, head)) {
-    collect(value[head], rest, `${pointer}/${escape(head)}`, contextType, found);
+    collect(value[head], path, at + 1, `${pointer}/${escape(head)}`, contextType, found);
   }
 }
 

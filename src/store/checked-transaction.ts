@@ -18,6 +18,7 @@ import type {
 } from './event-store.js';
 import { prepareBatch, type PreparedBatch } from './prepare-events.js';
 import type { StoredConsumerStatus } from './consumer-status.js';
+import type { ResolvedContexts } from '../registry/resolved-contexts.js';
 import type { ClaimOutcome, IdempotencyClaim } from './idempotency.js';
 import { attachInternals } from './internal.js';
 import type { SqlAccess } from './sql-access.js';
@@ -51,13 +52,22 @@ export class CheckedTransaction implements StoreTransaction {
   readonly #operations: AdapterOperations;
   readonly #guard: TransactionGuard;
   readonly #catalog: SchemaCatalog;
+  readonly #resolved: ResolvedContexts;
   readonly #schemas: CatalogSchema[] = [];
   readonly #deprecated = new Set<string>();
+  /** Contexts this transaction found or registered: known for good once it commits. */
+  readonly #seen: ContextRef[] = [];
 
-  constructor(operations: AdapterOperations, guard: TransactionGuard, catalog: SchemaCatalog) {
+  constructor(
+    operations: AdapterOperations,
+    guard: TransactionGuard,
+    catalog: SchemaCatalog,
+    resolved: ResolvedContexts,
+  ) {
     this.#operations = operations;
     this.#guard = guard;
     this.#catalog = catalog;
+    this.#resolved = resolved;
     attachInternals(this, {
       append: (events) => this.#append(events),
       claimIdempotencyKey: (claim) =>
@@ -90,6 +100,11 @@ export class CheckedTransaction implements StoreTransaction {
   /** Whether the transaction changed the registry, so the catalog must reload after commit. */
   get changedRegistry(): boolean {
     return this.#schemas.length > 0 || this.#deprecated.size > 0;
+  }
+
+  /** Call once the transaction has committed. */
+  committed(): void {
+    if (this.#seen.length > 0) this.#resolved.remember(this.#seen);
   }
 
   #sql: SqlAccess | undefined;
@@ -125,14 +140,20 @@ export class CheckedTransaction implements StoreTransaction {
         deprecated: this.#deprecated,
         loadSchemas: async () => this.#operations.listEventSchemas(),
       });
-      const recorded = await this.#operations.append(batch, references);
+      // A context committed once resolves for ever (the registry is append-only).
+      const unknown = references.filter((reference) => !this.#resolved.has(reference.context));
+      const recorded = await this.#operations.append(batch, unknown);
+      for (const reference of unknown) this.#seen.push(reference.context);
       this.#appended = true;
       return recorded;
     });
   }
 
   registerContext(context: ContextRef): Promise<void> {
-    return this.#guard.run(() => this.#operations.registerContext(context));
+    return this.#guard.run(async () => {
+      await this.#operations.registerContext(context);
+      this.#seen.push({ type: context.type, id: context.id });
+    });
   }
 
   registerEventSchema(registration: EventSchemaRegistration): Promise<'registered' | 'unchanged'> {

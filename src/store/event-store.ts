@@ -84,6 +84,14 @@ export interface StoreTransaction {
 }
 
 /**
+ * Where a store's database is: enough for another thread or process to open a store on the
+ * same log (`openStoreAt`).
+ */
+export type StoreLocation =
+  | { readonly dialect: 'sqlite'; readonly path: string }
+  | { readonly dialect: 'postgres'; readonly connectionString: string; readonly schema?: string };
+
+/**
  * An event log on one database.
  *
  * @example
@@ -95,6 +103,8 @@ export interface StoreTransaction {
 export interface EventStore {
   readonly dialect: 'sqlite' | 'postgres';
   readonly capabilities: StoreCapabilities;
+  /** Where its database is; none for an in-memory SQLite database, which no one else can open. */
+  readonly location: StoreLocation | undefined;
   /** Applies pending migrations; a no-op when there are none. */
   migrate(): Promise<MigrateResult>;
   /** The last applied migration and the last this release knows, without changing anything. */

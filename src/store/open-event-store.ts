@@ -1,5 +1,5 @@
 import { DatabaseUrlInvalidError } from '../events/errors.js';
-import type { EventStore } from './event-store.js';
+import type { EventStore, StoreLocation } from './event-store.js';
 import { createPostgresEventStore } from './postgres/store.js';
 import { createSqliteEventStore } from './sqlite/store.js';
 
@@ -39,4 +39,17 @@ export function openEventStore(
         ...(options.sqliteDurability ? { durability: options.sqliteDurability } : {}),
       })
     : createPostgresEventStore({ connectionString: location.connectionString });
+}
+
+/**
+ * Opens another store on the database a store's `location` names, as another thread or
+ * process would (`verifyLog` checks parts of the log in worker threads this way).
+ */
+export function openStoreAt(
+  location: StoreLocation,
+  options: { readonly poolSize?: number; readonly applicationName?: string } = {},
+): EventStore {
+  return location.dialect === 'sqlite'
+    ? createSqliteEventStore({ path: location.path })
+    : createPostgresEventStore({ ...location, ...options });
 }

@@ -98,6 +98,39 @@ function contractBehaviours(harness: Harness): void {
       expect(await store.readContext(TICKET)).toHaveLength(1);
     });
 
+    it('remembers a context as resolvable only once the transaction that saw it committed', async () => {
+      // A transaction registers C-fleeting, resolves a reference to it, and rolls back: the
+      // store must not go on treating C-fleeting as registered.
+      const undone = new Error('undone');
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.registerContext({ type: 'customer', id: 'C-fleeting' });
+          await appendEvents(tx, [
+            v2({ customer_id: 'C-fleeting', priority: 'low', sla_version: 1 }),
+          ]);
+          throw undone;
+        }),
+      ).rejects.toBe(undone);
+      const error = await rejection(
+        append(store, [v2({ customer_id: 'C-fleeting', priority: 'low', sla_version: 1 })]),
+      );
+      expect(error).toMatchObject({
+        code: 'PET_REFERENCE_UNRESOLVED',
+        context: { type: 'customer', id: 'C-fleeting' },
+      });
+      // Committed, the same registration resolves from then on, in this store and others.
+      await store.transaction((tx) => tx.registerContext({ type: 'customer', id: 'C-fleeting' }));
+      await append(store, [v2({ customer_id: 'C-fleeting', priority: 'low', sla_version: 1 })]);
+      await append(store, [
+        ticketCreated({
+          schemaVersion: 2,
+          context: { type: 'ticket', id: 'T-1043' },
+          payload: { customer_id: 'C-fleeting', priority: 'high', sla_version: 1 },
+        }),
+      ]);
+      expect(await store.readLog()).toHaveLength(2);
+    });
+
     it('checks references inside arrays and nested objects', async () => {
       const Assigned = defineContract({
         eventType: 'ticket.watchers_set',

@@ -323,5 +323,81 @@ export function integrityConformance(factory: DatabaseFactory): void {
         problem: `append-only triggers missing or disabled: ${guard}`,
       });
     });
+
+    describe('in stretches checked side by side (worker threads)', () => {
+      /** The same verify in three stretches and in one: the reports must be equal. */
+      async function bothWays(w: World, digest: ChainDigest) {
+        const [inThree, inOne] = [
+          await verifyLog(w.store, { digest, threads: 3 }),
+          await verifyLog(w.store, { digest, threads: 1 }),
+        ];
+        expect(inThree).toEqual(inOne);
+        return inThree;
+      }
+
+      /** The events at which three stretches of `log` meet: the last of the first and second. */
+      const cutsOf = (log: readonly RecordedEvent[]) =>
+        [1, 2].map((k) => log[Math.floor((log.length * k) / 3) - 1] as RecordedEvent);
+
+      const edit = (id: string) =>
+        factory.dialect === 'postgres'
+          ? `UPDATE domain_events SET payload = payload || '{"forged": true}' WHERE id = ${quote(id)}`
+          : `UPDATE domain_events SET payload = json_set(payload, '$.forged', json('true')) WHERE id = ${quote(id)}`;
+
+      it('reports what one stretch does on an intact log, with events not sealed yet', async () => {
+        const w = world();
+        const { log, digest } = await sealed(w);
+        await w.pet.tickets.changeStatus(asAdmin(after(40)), { id: 'T-1', to: 'closed' });
+        expect(await bothWays(w, digest)).toEqual({
+          ok: true,
+          checked: log.length + 1,
+          sealed: log.length,
+          finding: null,
+        });
+        expect(
+          (await bothWays(w, { ...digest, seq: String(log.length + 3) })).finding?.problem,
+        ).toBe(
+          `the chain ends at entry ${log.length}, before the digest's entry ${log.length + 3}`,
+        );
+      });
+
+      it('finds an edit in the second stretch, and the last event of the first stretch edited', async () => {
+        const w = world();
+        const { log, digest } = await sealed(w);
+        const [firstCut] = cutsOf(log) as [RecordedEvent];
+        const inSecond = log[log.indexOf(firstCut) + 1] as RecordedEvent;
+        await withoutGuards(w.db, factory.dialect, [edit(inSecond.id)]);
+        expect((await bothWays(w, digest)).finding?.position).toBe(inSecond.position.toString());
+        // Where the second stretch starts: the first recomputes that link and finds the edit.
+        await withoutGuards(w.db, factory.dialect, [edit(firstCut.id)]);
+        const report = await bothWays(w, digest);
+        expect(report.finding?.position).toBe(firstCut.position.toString());
+        expect(report.finding?.problem).toContain('its recorded content changed');
+      });
+
+      it('finds the event where two stretches meet deleted, and an edit in the last stretch', async () => {
+        const w = world();
+        const { log, digest } = await sealed(w);
+        const [, secondCut] = cutsOf(log) as [RecordedEvent, RecordedEvent];
+        const last = log.at(-1) as RecordedEvent;
+        await withoutGuards(w.db, factory.dialect, [edit(last.id)]);
+        expect((await bothWays(w, digest)).finding?.position).toBe(last.position.toString());
+        await withoutGuards(w.db, factory.dialect, [
+          `DELETE FROM domain_events WHERE id = ${quote(secondCut.id)}`,
+        ]);
+        const report = await bothWays(w, digest);
+        expect(report.finding?.problem).toContain(`names #${secondCut.position} (${secondCut.id})`);
+      });
+
+      it('refuses a number of threads that is not a positive integer', async () => {
+        const w = world();
+        const { digest } = await sealed(w);
+        for (const threads of [0, -1, 1.5, Number.NaN]) {
+          await expect(verifyLog(w.store, { digest, threads })).rejects.toThrow(
+            /threads must be a positive integer/,
+          );
+        }
+      });
+    });
   });
 }

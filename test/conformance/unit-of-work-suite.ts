@@ -360,5 +360,39 @@ function transactionBehaviours(leads: Leads): void {
         .then((r) => r.result);
       expect(Number(count?.n)).toBe(0);
     });
+
+    it('runs the same writes again and again, prepared once per connection on PostgreSQL', async () => {
+      const update =
+        "UPDATE test_leads SET status = 'qualified', touches = touches + 1 WHERE id = $1";
+      const returning = `${update} RETURNING touches`;
+      const read = 'SELECT touches FROM test_leads WHERE id = $1';
+      const { result } = await unitOfWork.run(
+        { principal: alice, command: 'lead.touch' },
+        async (c) => {
+          await createLead(c, 'L-7');
+          for (let k = 0; k < 3; k += 1) await c.sql.execute(update, ['L-7']);
+          await c.sql.execute(returning, ['L-7']);
+          const [row] = await c.sql.query<{ touches: number }>(read, ['L-7']);
+          // On PostgreSQL, pg_prepared_statements lists what this connection has prepared.
+          // (SQLite statements are compiled once per connection by the adapter itself.)
+          const prepared =
+            store.dialect === 'postgres'
+              ? await c.sql.query<{ statement: string }>(
+                  "SELECT statement FROM pg_prepared_statements WHERE name LIKE 'pet\\_sql\\_%'",
+                )
+              : [];
+          return { touches: row?.touches, prepared: prepared.map((p) => p.statement) };
+        },
+      );
+      expect(result.touches).toBe(4);
+      if (store.dialect === 'postgres') {
+        // The plain write is prepared; a statement that returns rows never is (it would fail
+        // once a table it reads is recreated with other columns, as on a read-model rebuild).
+        expect(result.prepared).toContain(update);
+        expect(result.prepared).not.toContain(returning);
+        expect(result.prepared).not.toContain(read);
+      }
+      expect(await stateOf('L-7')).toEqual([expect.objectContaining({ touches: 4 })]);
+    });
   });
 }

@@ -15,6 +15,26 @@ describe('canonical JSON', () => {
     const tricky = { é: 1, e: 2, '\u{1F600}': [1.5e-7, -0, 1e21, 'a\u2028b'], '\uFFFF': null };
     expect(canonicalJsonOf(tricky)).toBe(canonicalJson(tricky));
   });
+
+  it('writes objects of plain values (most payloads) as RFC 8785 does', () => {
+    const plain = fc.oneof(
+      fc.string(),
+      fc.string({ unit: 'binary' }),
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+    );
+    fc.assert(
+      fc.property(fc.dictionary(fc.string({ unit: 'binary' }), plain, { maxKeys: 20 }), (value) => {
+        expect(canonicalJsonOf(value)).toBe(canonicalJson(value));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(canonicalJsonOf({ b: 1, a: undefined })).toBe('{"b":1}');
+    const parsed = JSON.parse('{"z":1,"__proto__":"x","a":[1]}') as unknown;
+    expect(canonicalJsonOf(parsed)).toBe(canonicalJson(parsed));
+  });
 });
 
 describe('an event in canonical JSON', () => {

@@ -1,9 +1,34 @@
+import { createHash } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { UnitOfWorkInvalidError } from '../../events/errors.js';
 import type { SqlAccess, SqlStatement, SqlValue } from '../sql-access.js';
 
 /** Statements per round trip in `executeBatch`. */
 const PER_ROUND_TRIP = 1000;
+
+/** Distinct statements prepared on the server, per process; past that, statements go unnamed. */
+const MAX_NAMED = 1000;
+const PLAIN_WRITE = /^\s*(insert|update|delete)\b/i;
+const RETURNING = /\breturning\b/i;
+const names = new Map<string, string | undefined>();
+
+/**
+ * The name under which a write of the domain's is prepared on each connection, so PostgreSQL
+ * parses and plans it once there instead of on every call (the domain runs the same few
+ * statements again and again). Only writes that return no rows are named: a prepared
+ * statement that returns rows fails once a table it reads is recreated with other columns
+ * (as read models are on a rebuild).
+ */
+function preparedName(text: string): string | undefined {
+  if (names.has(text)) return names.get(text);
+  if (names.size >= MAX_NAMED) return undefined;
+  const name =
+    !PLAIN_WRITE.test(text) || RETURNING.test(text)
+      ? undefined
+      : `pet_sql_${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
+  names.set(text, name);
+  return name;
+}
 
 /** The domain's SQL on a PostgreSQL connection. */
 export function sqlAccess(client: PoolClient): SqlAccess {
@@ -13,7 +38,8 @@ export function sqlAccess(client: PoolClient): SqlAccess {
       params: readonly SqlValue[] = [],
     ) => (await client.query<Row>(text, params as unknown[])).rows,
     execute: async (text: string, params: readonly SqlValue[] = []) =>
-      (await client.query(text, params as unknown[])).rowCount ?? 0,
+      (await client.query({ name: preparedName(text), text, values: params as unknown[] }))
+        .rowCount ?? 0,
     async executeBatch(statements) {
       for (let start = 0; start < statements.length; start += PER_ROUND_TRIP) {
         const chunk = statements.slice(start, start + PER_ROUND_TRIP);

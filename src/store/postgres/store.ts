@@ -9,11 +9,13 @@ import type {
   ReadContextOptions,
   ReadLogOptions,
   RegisteredEventSchema,
+  StoreLocation,
   StoreTransaction,
 } from '../event-store.js';
 import type { MigrateResult, MigrationStatus } from '../migrations/load-migrations.js';
 import { byTypeQuery, readAfter, readLimit } from '../read-options.js';
 import { TransactionGuard } from '../transaction-guard.js';
+import { ResolvedContexts } from '../../registry/resolved-contexts.js';
 import { SchemaCatalog } from '../../registry/schema-catalog.js';
 import { CheckedTransaction, type AdapterOperations } from '../checked-transaction.js';
 import type { ConsumerLease } from '../consumer-lease.js';
@@ -87,13 +89,20 @@ export function createPostgresEventStore(options: PostgresEventStoreOptions): Ev
 class PostgresEventStore implements EventStore {
   readonly dialect = 'postgres';
   readonly capabilities = { concurrentWriters: true };
+  readonly location: StoreLocation;
   readonly #pool: pg.Pool;
   readonly #clientConfig: pg.ClientConfig;
   readonly #listener: AppendListener;
   readonly #catalog: SchemaCatalog;
+  readonly #resolved = new ResolvedContexts();
   #closed = false;
 
   constructor(options: PostgresEventStoreOptions) {
+    this.location = {
+      dialect: 'postgres',
+      connectionString: options.connectionString,
+      ...(options.schema === undefined ? {} : { schema: options.schema }),
+    };
     const settings = ['-c TimeZone=UTC'];
     if (options.schema !== undefined)
       settings.push(`-c search_path=${quoteIdentifier(options.schema)}`);
@@ -137,10 +146,16 @@ class PostgresEventStore implements EventStore {
       let broken: Error | undefined;
       try {
         await client.query('BEGIN');
-        const tx = new CheckedTransaction(this.#operations(client), guard, this.#catalog);
+        const tx = new CheckedTransaction(
+          this.#operations(client),
+          guard,
+          this.#catalog,
+          this.#resolved,
+        );
         const result = await work(tx);
         guard.finish();
         await client.query('COMMIT');
+        tx.committed();
         if (tx.changedRegistry) this.#catalog.invalidate();
         if (tx.appended) {
           this.#listener.emit();

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Database as Connection } from 'better-sqlite3';
 import { StoreClosedError, TransactionAbortedError } from '../../events/errors.js';
@@ -11,11 +11,13 @@ import type {
   ReadContextOptions,
   ReadLogOptions,
   RegisteredEventSchema,
+  StoreLocation,
   StoreTransaction,
 } from '../event-store.js';
 import type { MigrateResult, MigrationStatus } from '../migrations/load-migrations.js';
 import { byTypeQuery, readAfter, readLimit } from '../read-options.js';
 import { TransactionGuard } from '../transaction-guard.js';
+import { ResolvedContexts } from '../../registry/resolved-contexts.js';
 import { SchemaCatalog } from '../../registry/schema-catalog.js';
 import { CheckedTransaction, type AdapterOperations } from '../checked-transaction.js';
 import type { ConsumerLease } from '../consumer-lease.js';
@@ -91,12 +93,14 @@ export function createSqliteEventStore(options: SqliteEventStoreOptions): EventS
 class SqliteEventStore implements EventStore {
   readonly dialect = 'sqlite';
   readonly capabilities = { concurrentWriters: false };
+  readonly location: StoreLocation | undefined;
   readonly #writer: Connection;
   readonly #reader: Connection;
   readonly #queue: WriteQueue;
   readonly #busyTimeoutMs: number;
   readonly #path: string;
   readonly #catalog: SchemaCatalog;
+  readonly #resolved = new ResolvedContexts();
   readonly #grouped: boolean;
   #group: CommitGroup | undefined;
   /** Set when SQLite rolled an open commit group back: its resolved transactions are gone. */
@@ -109,6 +113,8 @@ class SqliteEventStore implements EventStore {
     this.#busyTimeoutMs = options.busyTimeoutMs ?? 5000;
     this.#path = options.path === ':memory:' ? `:memory:${Math.random()}` : options.path;
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    this.location =
+      options.path === ':memory:' ? undefined : { dialect: 'sqlite', path: resolve(options.path) };
     // The writer never waits inside SQLite (see write-lock.ts); readers in WAL mode rarely
     // wait, and then only briefly.
     const durability = options.durability ?? 'full';
@@ -143,10 +149,11 @@ class SqliteEventStore implements EventStore {
       const guard = new TransactionGuard();
       await beginImmediate(db, this.#busyTimeoutMs);
       try {
-        const tx = new CheckedTransaction(operations(db), guard, this.#catalog);
+        const tx = new CheckedTransaction(operations(db), guard, this.#catalog, this.#resolved);
         const result = await work(tx);
         guard.finish();
         db.exec('COMMIT');
+        tx.committed();
         if (tx.changedRegistry) this.#catalog.invalidate();
         if (tx.appended) signalAppended(this.#path);
         return result;
@@ -171,10 +178,12 @@ class SqliteEventStore implements EventStore {
     db.exec('SAVEPOINT pet_transaction');
     this.#inTransaction = true;
     try {
-      const tx = new CheckedTransaction(operations(db), guard, this.#catalog);
+      const tx = new CheckedTransaction(operations(db), guard, this.#catalog, this.#resolved);
       const result = await work(tx);
       guard.finish();
       db.exec('RELEASE pet_transaction');
+      // Resolved: the group commits it, or a lost group stops the store (see below).
+      tx.committed();
       group.units += 1;
       group.appended ||= tx.appended;
       // The registry is read through the other connection: it must see a change at once.
