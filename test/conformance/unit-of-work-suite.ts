@@ -361,6 +361,31 @@ function transactionBehaviours(leads: Leads): void {
       expect(Number(count?.n)).toBe(0);
     });
 
+    it('binds $n placeholders in order, out of order and repeated, alike on both databases', async () => {
+      const { result } = await unitOfWork.run(
+        { principal: alice, command: 'lead.read' },
+        async (c) => {
+          await createLead(c, 'L-8');
+          await c.sql.execute('UPDATE test_leads SET status = $1, touches = $2 WHERE id = $3', [
+            'qualified',
+            3,
+            'L-8',
+          ]);
+          return {
+            inOrder: await c.sql.query('SELECT status, touches FROM test_leads WHERE id = $1', [
+              'L-8',
+            ]),
+            shuffled: await c.sql.query(
+              'SELECT CAST($2 AS TEXT) AS b, CAST($1 AS TEXT) AS a, CAST($1 AS TEXT) AS again',
+              ['one', 'two'],
+            ),
+          };
+        },
+      );
+      expect(result.inOrder).toEqual([{ status: 'qualified', touches: 3 }]);
+      expect(result.shuffled).toEqual([{ b: 'two', a: 'one', again: 'one' }]);
+    });
+
     it('runs the same writes again and again, prepared once per connection on PostgreSQL', async () => {
       const update =
         "UPDATE test_leads SET status = 'qualified', touches = touches + 1 WHERE id = $1";

@@ -11,22 +11,15 @@ const CURRENT_VERSION_SQL = `SELECT COALESCE(MAX(context_version), 0) FROM domai
 
 const HEAD_SQL = 'SELECT COALESCE(MAX(position), 0) FROM domain_events';
 
-// The caller holds SQLite's write lock (BEGIN IMMEDIATE), so the head read before the batch
-// stays the head: positions head + 1, head + 2 … are gapless and in commit order. Context
-// versions are max + 1, and each insert sees the rows the batch inserted before it.
+// The caller holds SQLite's write lock (BEGIN IMMEDIATE), so what is read before the batch
+// stays true until it commits: the head (positions head + 1, head + 2 … are gapless and in
+// commit order) and each context's current version (its events take the next ones; the
+// unique key on (context, version) backs this up). Every event of one append is recorded at
+// the same instant.
 const INSERT_SQL = `INSERT INTO domain_events (id, position, event_type, schema_version, occurred_at,
-    actor_employee_id, context_type, context_id, context_version, payload, idempotency_key,
-    correlation_id, causation_id)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?,
-    (SELECT COALESCE(MAX(context_version), 0) + 1 FROM domain_events
-      WHERE context_type = ? AND context_id = ?),
-    ?, ?, ?, ?)
-  RETURNING context_version, recorded_at`;
-
-interface Row {
-  context_version: bigint;
-  recorded_at: string;
-}
+    recorded_at, actor_employee_id, context_type, context_id, context_version, payload,
+    idempotency_key, correlation_id, causation_id)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 const CONTEXT_EXISTS_SQL = 'SELECT 1 FROM contexts WHERE context_type = ? AND context_id = ?';
 
@@ -49,37 +42,40 @@ export function appendEvents(
       );
     }
   }
+  const versions = new Array<number>(batch.events.length);
+  const currentVersion = prepared(db, CURRENT_VERSION_SQL).pluck(true);
   for (const plan of batch.contexts) {
-    if (plan.expectedVersion === null) continue;
-    const current = prepared(db, CURRENT_VERSION_SQL)
-      .pluck(true)
-      .get(plan.context.type, plan.context.id) as number;
-    if (plan.expectedVersion !== current) {
+    const current = currentVersion.get(plan.context.type, plan.context.id) as number;
+    if (plan.expectedVersion !== null && plan.expectedVersion !== current) {
       throw new ContextVersionConflictError(plan.context, plan.expectedVersion, current);
     }
+    plan.eventIndexes.forEach((eventIndex, offset) => {
+      versions[eventIndex] = current + offset + 1;
+    });
   }
-  const insert = prepared(db, INSERT_SQL).safeIntegers(true);
+  const insert = prepared(db, INSERT_SQL);
+  const recordedAt = new Date().toISOString();
   let position = prepared(db, HEAD_SQL).pluck(true).safeIntegers(true).get() as bigint;
-  return batch.events.map((event) => {
-    let row: Row;
+  return batch.events.map((event, index) => {
+    const contextVersion = versions[index] as number;
     position += 1n;
     try {
-      row = insert.get(
+      insert.run(
         event.id,
         position,
         event.eventType,
         event.schemaVersion,
         event.occurredAt,
+        recordedAt,
         event.actorEmployeeId,
         event.contextType,
         event.contextId,
-        event.contextType,
-        event.contextId,
+        contextVersion,
         event.payloadJson,
         event.idempotencyKey,
         event.correlationId,
         event.causationId,
-      ) as Row;
+      );
     } catch (error) {
       throw translateSqliteError(error, { db, event });
     }
@@ -89,9 +85,9 @@ export function appendEvents(
       eventType: event.eventType,
       schemaVersion: event.schemaVersion,
       context: { type: event.contextType, id: event.contextId },
-      contextVersion: Number(row.context_version),
+      contextVersion,
       occurredAt: event.occurredAt,
-      recordedAt: row.recorded_at,
+      recordedAt,
       actorEmployeeId: event.actorEmployeeId,
       payload: event.payload,
       idempotencyKey: event.idempotencyKey,
