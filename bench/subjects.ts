@@ -87,8 +87,16 @@ function newEvent(i: number): NewEvent {
   };
 }
 
-/** The raw row for event `i`: the caller tracks context versions itself, as plain code would. */
-function rawRow(i: number, versions: Map<number, number>): unknown[] {
+/**
+ * The raw row for event `i`: the caller tracks context versions itself, as plain code would.
+ * A unit of work's event carries a correlation id (PET Events stores one for every unit), so
+ * the raw unit of work stores one too.
+ */
+function rawRow(
+  i: number,
+  versions: Map<number, number>,
+  correlationId: string | null = null,
+): unknown[] {
   const context = i % CONTEXTS;
   const version = (versions.get(context) ?? 0) + 1;
   versions.set(context, version);
@@ -104,7 +112,7 @@ function rawRow(i: number, versions: Map<number, number>): unknown[] {
     version,
     JSON.stringify(timeEntryPayload(i)),
     null,
-    null,
+    correlationId,
     null,
   ];
 }
@@ -206,7 +214,7 @@ export async function openPostgresBench(connectionString: string): Promise<Bench
           async unitOfWork(i) {
             const client = await pool.connect();
             try {
-              const row = rawRow(i, versions);
+              const row = rawRow(i, versions, newEventId());
               await client.query('BEGIN');
               await client.query({
                 name: 'raw_state_update',
@@ -284,7 +292,7 @@ export async function openSqliteBench(): Promise<BenchDatabase> {
   const rawSubject: Subject = {
     async unitOfWork(i) {
       raw.exec('BEGIN IMMEDIATE');
-      const row = rawRow(i, versions);
+      const row = rawRow(i, versions, newEventId());
       stateUpdate.run(row[6]);
       position += 1;
       insert.run(position, ...row);
