@@ -64,8 +64,8 @@ export interface VerifyOptions {
   readonly onProgress?: (checked: number) => void;
   /**
    * Into how many stretches the sealed log is cut, each checked in a worker thread of its
-   * own. Default: the machine's available parallelism, at most 4,
-   * once the chain holds 200,000 entries; 1 for a database no other thread can open. Given,
+   * own. Default: the machine's available parallelism (at most 4) once the chain holds
+   * 200,000 entries, else 1; always 1 for a database no other thread can open. When given,
    * the log is cut whenever the chain has at least that many entries.
    */
   readonly threads?: number;
@@ -221,7 +221,7 @@ function verifyInWorker(
       reject(new Error(`a verify worker stopped (exit code ${code}) before reporting`)),
     );
   });
-  // Awaited once the calling thread's stretch is checked; a failure before then is not lost.
+  // Awaited with the others: once one has failed, a later failure of this one is not news.
   report.catch(() => undefined);
   return { report, stop: () => void worker.terminate() };
 }
@@ -240,7 +240,7 @@ function startWorker(input: WorkerInput): Worker {
   const compiled = new URL('./verify-worker.js', import.meta.url);
   const options = { workerData: input, resourceLimits: { maxYoungGenerationSizeMb: 256 } };
   if (import.meta.url.endsWith('.js')) return new Worker(compiled, options);
-  // Running from the TypeScript source (tests): the worker loads it through tsx, as this did.
+  // Running from the TypeScript source (tests): the worker loads the source through tsx.
   const source = new URL('./verify-worker.ts', import.meta.url).href;
   const tsx = tsxLoader();
   return new Worker(
