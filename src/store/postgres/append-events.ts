@@ -22,11 +22,16 @@ const OPEN_VERSION = (eventType: string, schemaVersion: string) =>
       WHERE x.event_type = ${eventType} AND x.schema_version = ${schemaVersion} LIMIT 1)
     THEN pet_schema_version_deprecated(${eventType}, ${schemaVersion}) ELSE true END`;
 
-// One statement for the whole batch, after the reference check above. A context's next version is its current version plus
-// the event's place among the context's events in the batch. An expected version that is not
-// the current one raises a conflict in the database; a concurrent writer that took the same
-// version in the meantime makes the unique key fail. Either way nothing is written.
-const SQL = `INSERT INTO domain_events (id, event_type, schema_version, occurred_at, actor_employee_id,
+// One statement for the whole batch, after the reference check above (left out when the
+// batch has no reference to check: even over empty arrays it made PostgreSQL plan the
+// statement again on every call, its generic plan costed above one for no references). A
+// context's next version is its current version plus the event's place among the context's
+// events in the batch. An expected version that is not the current one raises a conflict in
+// the database; a concurrent writer that took the same version in the meantime makes the
+// unique key fail. Either way nothing is written.
+const batchSql = (
+  references: boolean,
+) => `INSERT INTO domain_events (id, event_type, schema_version, occurred_at, actor_employee_id,
     context_type, context_id, context_version, payload, idempotency_key, correlation_id, causation_id)
   SELECT e.id, e.event_type, e.schema_version, e.occurred_at, e.actor_employee_id,
     e.context_type, e.context_id,
@@ -40,13 +45,14 @@ const SQL = `INSERT INTO domain_events (id, event_type, schema_version, occurred
       correlation_id, causation_id, n)
   CROSS JOIN LATERAL (SELECT COALESCE(max(d.context_version), 0) AS current FROM domain_events d
     WHERE d.context_type = e.context_type AND d.context_id = e.context_id) c
-  WHERE NOT EXISTS (${UNRESOLVED_REFERENCES('$14', '$15', '$16', '$17')})
-    AND ${OPEN_VERSION('e.event_type', 'e.schema_version')}
+  WHERE ${references ? `NOT EXISTS (${UNRESOLVED_REFERENCES('$14', '$15', '$16', '$17')}) AND ` : ''}${OPEN_VERSION('e.event_type', 'e.schema_version')}
   ORDER BY e.n
   RETURNING id, position, context_version, recorded_at`;
 
 // The same insert for the common batch of one event, without the cost of array parameters.
-const SINGLE_SQL = `INSERT INTO domain_events (id, event_type, schema_version, occurred_at, actor_employee_id,
+const singleSql = (
+  references: boolean,
+) => `INSERT INTO domain_events (id, event_type, schema_version, occurred_at, actor_employee_id,
     context_type, context_id, context_version, payload, idempotency_key, correlation_id, causation_id)
   SELECT $1, $2, $3, $4, $5, $6, $7,
     CASE WHEN $8::int IS NULL OR $8::int = c.current THEN c.current + 1
@@ -54,9 +60,16 @@ const SINGLE_SQL = `INSERT INTO domain_events (id, event_type, schema_version, o
     $9, $10, $11, $12
   FROM (SELECT COALESCE(max(d.context_version), 0) AS current FROM domain_events d
     WHERE d.context_type = $6 AND d.context_id = $7) c
-  WHERE NOT EXISTS (${UNRESOLVED_REFERENCES('$13', '$14', '$15', '$16')})
-    AND ${OPEN_VERSION('$2::text', '$3::int')}
+  WHERE ${references ? `NOT EXISTS (${UNRESOLVED_REFERENCES('$13', '$14', '$15', '$16')}) AND ` : ''}${OPEN_VERSION('$2::text', '$3::int')}
   RETURNING id, position, context_version, recorded_at`;
+
+/** The four statements, by name: one event or many, with references to check or none. */
+const STATEMENTS = {
+  pet_append_event: singleSql(true),
+  pet_append_event_unreferenced: singleSql(false),
+  pet_append_events: batchSql(true),
+  pet_append_events_unreferenced: batchSql(false),
+};
 
 interface Row {
   id: string;
@@ -75,12 +88,16 @@ export async function appendEvents(
   references: readonly BatchReference[],
 ): Promise<RecordedEvent[]> {
   const { events } = batch;
-  const referenceParams = [
-    references.map((r) => r.context.type),
-    references.map((r) => r.context.id),
-    references.map((r) => r.pointer),
-    references.map((r) => r.eventIndex),
-  ];
+  const referenceParams =
+    references.length === 0
+      ? []
+      : [
+          references.map((r) => r.context.type),
+          references.map((r) => r.context.id),
+          references.map((r) => r.pointer),
+          references.map((r) => r.eventIndex),
+        ];
+  const suffix = references.length === 0 ? '_unreferenced' : '';
   const expected = new Array<number | null>(events.length);
   const offsets = new Array<number>(events.length);
   for (const plan of batch.contexts) {
@@ -92,39 +109,42 @@ export async function appendEvents(
   let rows: Row[];
   try {
     const [single] = events;
-    rows =
-      events.length === 1 && single
-        ? await query<Row>(db, 'pet_append_event', SINGLE_SQL, [
-            single.id,
-            single.eventType,
-            single.schemaVersion,
-            single.occurredAt,
-            single.actorEmployeeId,
-            single.contextType,
-            single.contextId,
-            expected[0],
-            single.payloadJson,
-            single.idempotencyKey,
-            single.correlationId,
-            single.causationId,
-            ...referenceParams,
-          ])
-        : await query<Row>(db, 'pet_append_events', SQL, [
-            events.map((e) => e.id),
-            events.map((e) => e.eventType),
-            events.map((e) => e.schemaVersion),
-            events.map((e) => e.occurredAt),
-            events.map((e) => e.actorEmployeeId),
-            events.map((e) => e.contextType),
-            events.map((e) => e.contextId),
-            expected,
-            offsets,
-            events.map((e) => e.payloadJson),
-            events.map((e) => e.idempotencyKey),
-            events.map((e) => e.correlationId),
-            events.map((e) => e.causationId),
-            ...referenceParams,
-          ]);
+    if (events.length === 1 && single) {
+      const name = `pet_append_event${suffix}` as const;
+      rows = await query<Row>(db, name, STATEMENTS[name], [
+        single.id,
+        single.eventType,
+        single.schemaVersion,
+        single.occurredAt,
+        single.actorEmployeeId,
+        single.contextType,
+        single.contextId,
+        expected[0],
+        single.payloadJson,
+        single.idempotencyKey,
+        single.correlationId,
+        single.causationId,
+        ...referenceParams,
+      ]);
+    } else {
+      const name = `pet_append_events${suffix}` as const;
+      rows = await query<Row>(db, name, STATEMENTS[name], [
+        events.map((e) => e.id),
+        events.map((e) => e.eventType),
+        events.map((e) => e.schemaVersion),
+        events.map((e) => e.occurredAt),
+        events.map((e) => e.actorEmployeeId),
+        events.map((e) => e.contextType),
+        events.map((e) => e.contextId),
+        expected,
+        offsets,
+        events.map((e) => e.payloadJson),
+        events.map((e) => e.idempotencyKey),
+        events.map((e) => e.correlationId),
+        events.map((e) => e.causationId),
+        ...referenceParams,
+      ]);
+    }
   } catch (error) {
     throw translatePostgresError(error, { batch });
   }
