@@ -59,8 +59,12 @@ describe.skipIf(skipReason !== undefined)(
           // Nothing acknowledged is lost; state and log agree.
           expect(await missingEvents(store, report.acknowledgedEvents)).toEqual([]);
           expect(await stateLogMismatches(store)).toEqual([]);
-          const health = await fetch(`${service.url}/readyz`);
-          expect(health.status).toBe(200);
+          // Ready again once the consumers that failed while it was away have retried (their
+          // back-off doubles from 100 ms, so the last wait can outlast the load above).
+          await until(
+            'ready again',
+            async () => (await fetch(`${service.url}/readyz`)).status === 200,
+          );
 
           const head = await store.headPosition();
           await until('consumers at the head of the log', async () =>
