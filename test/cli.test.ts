@@ -223,6 +223,17 @@ describe('pet-events command line', () => {
     expect(lines.out.at(-1)).toBe(
       `Verified ${events} events (${events} sealed, 0 not sealed yet): no finding; the chain reaches the digest at entry ${events}.`,
     );
+    // The same verify in two stretches side by side (worker threads).
+    lines.out = [];
+    await run('audit', 'verify', '--digest', file, '--threads', '2');
+    expect(lines.out.at(-1)).toBe(
+      `Verified ${events} events (${events} sealed, 0 not sealed yet): no finding; the chain reaches the digest at entry ${events}.`,
+    );
+    await run('audit', 'verify', '--threads', '0');
+    expect(lines.err.at(-1)).toMatch(
+      /^error \[PET_CLI_USAGE\]: --threads must be a whole number from 1 to 64, got 0/,
+    );
+    process.exitCode = undefined;
     writeFileSync(file, JSON.stringify({ ...digest, link: 'a'.repeat(64) }));
     await run('audit', 'verify', '--digest', file);
     expect(lines.out.at(-1)).toMatch(/^Finding at #\d+: the chain no longer reaches the digest/);

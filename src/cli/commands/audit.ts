@@ -135,9 +135,15 @@ export async function auditDigestCommand(
 export async function auditVerifyCommand(
   store: EventStore,
   output: Output,
-  options: { digest?: string; json: boolean; progress: boolean },
+  options: { digest?: string; threads?: string; json: boolean; progress: boolean },
 ): Promise<void> {
   const digest = options.digest === undefined ? undefined : readDigest(options.digest);
+  const threads = options.threads === undefined ? undefined : Number(options.threads);
+  if (threads !== undefined && !(Number.isSafeInteger(threads) && threads >= 1 && threads <= 64)) {
+    throw new CliUsageError(
+      `--threads must be a whole number from 1 to 64, got ${options.threads}`,
+    );
+  }
   const total = Number((await store.backlog(toPosition(0))).events);
   const bar = total >= 10_000 ? progressBar(options, 'Verifying') : undefined;
   const started = performance.now();
@@ -146,6 +152,7 @@ export async function auditVerifyCommand(
   try {
     report = await verifyLog(store, {
       ...(digest === undefined ? {} : { digest }),
+      ...(threads === undefined ? {} : { threads }),
       onProgress: (n) => bar?.update(n, { rate: rate(n, started) }),
     });
   } finally {
