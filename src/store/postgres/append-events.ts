@@ -8,13 +8,18 @@ import { translatePostgresError } from './translate-error.js';
 // The references the payloads declare that name no registered context; for the first such
 // reference pet_reference_unresolved raises. Evaluated once per statement, before any row.
 // The scalar subquery (not EXISTS, which the planner may turn into a hashed scan of the
-// whole registry) keeps each check one index probe.
-const UNRESOLVED_REFERENCES = (types: string, ids: string, pointers: string, indexes: string) =>
-  `SELECT 1 FROM unnest(${types}::text[], ${ids}::text[], ${pointers}::text[], ${indexes}::int[])
-      AS r(context_type, context_id, pointer, event_index)
+// whole registry) keeps each check one index probe. The arrays are walked by subscript, not
+// unnest: PostgreSQL estimates unnest of a parameter at 100 rows in a generic plan but at its
+// real length in a custom one, so it kept planning the statement anew on every call.
+const UNRESOLVED_REFERENCES = (types: string, ids: string, pointers: string, indexes: string) => {
+  const at = (array: string, type: string) => `(${array}::${type}[])[r.i]`;
+  return `SELECT 1 FROM generate_subscripts(${types}::text[], 1) AS r(i)
     WHERE CASE WHEN (SELECT true FROM contexts k
-        WHERE k.context_type = r.context_type AND k.context_id = r.context_id LIMIT 1) THEN false
-      ELSE pet_reference_unresolved(r.context_type, r.context_id, r.pointer, r.event_index) END`;
+        WHERE k.context_type = ${at(types, 'text')} AND k.context_id = ${at(ids, 'text')} LIMIT 1)
+      THEN false
+      ELSE pet_reference_unresolved(${at(types, 'text')}, ${at(ids, 'text')},
+        ${at(pointers, 'text')}, ${at(indexes, 'int')}) END`;
+};
 
 // True for a version open for new events; raises PET_SCHEMA_VERSION_DEPRECATED otherwise.
 const OPEN_VERSION = (eventType: string, schemaVersion: string) =>
