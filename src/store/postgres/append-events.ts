@@ -27,9 +27,8 @@ const OPEN_VERSION = (eventType: string, schemaVersion: string) =>
       WHERE x.event_type = ${eventType} AND x.schema_version = ${schemaVersion} LIMIT 1)
     THEN pet_schema_version_deprecated(${eventType}, ${schemaVersion}) ELSE true END`;
 
-// One statement for the whole batch, after the reference check above (left out when the
-// batch has no reference to check: even over empty arrays it made PostgreSQL plan the
-// statement again on every call, its generic plan costed above one for no references). A
+// One statement for the whole batch, after the reference check above (left out, with its
+// four array parameters, when the batch has no reference left to check, the usual case). A
 // context's next version is its current version plus the event's place among the context's
 // events in the batch. An expected version that is not the current one raises a conflict in
 // the database; a concurrent writer that took the same version in the meantime makes the
