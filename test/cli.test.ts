@@ -229,6 +229,8 @@ describe('pet-events command line', () => {
     expect(lines.out.at(-1)).toBe(
       `Verified ${events} events (${events} sealed, 0 not sealed yet): no finding; the chain reaches the digest at entry ${events}.`,
     );
+    await run('--json', 'audit', 'verify', '--threads', '2');
+    expect(JSON.parse(lines.out.at(-1) ?? '')).toMatchObject({ ok: true, stretches: 2 });
     await run('audit', 'verify', '--threads', '0');
     expect(lines.err.at(-1)).toMatch(
       /^error \[PET_CLI_USAGE\]: --threads must be a whole number from 1 to 64, got 0/,

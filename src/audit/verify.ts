@@ -40,6 +40,8 @@ export interface LogVerifyReport {
   readonly checked: number;
   /** Of them, those the chain covers (the rest are not sealed yet). */
   readonly sealed: number;
+  /** How many stretches of the log were checked side by side (1: in one piece; 0: none). */
+  readonly stretches: number;
   readonly finding: VerifyFinding | null;
 }
 
@@ -109,6 +111,7 @@ export async function verifyLog(
       ok: false,
       checked: 0,
       sealed: 0,
+      stretches: 0,
       finding: {
         position: null,
         problem: `append-only triggers missing or disabled: ${missing.join(', ')}`,
@@ -139,17 +142,21 @@ export async function verifyLog(
       for (const worker of workers) worker.stop();
     }
   }
+  const stretches = reports.length;
   let checked = 0;
   let sealed = 0;
   for (const report of reports) {
     checked += report.checked;
     sealed += report.sealed;
-    if (report.finding !== null) return { ok: false, checked, sealed, finding: report.finding };
+    if (report.finding !== null) {
+      return { ok: false, checked, sealed, stretches, finding: report.finding };
+    }
   }
   const short = shortOfDigest(options.digest, reports.at(-1)?.seq ?? 0n);
-  if (short !== null)
-    return { ok: false, checked, sealed, finding: { position: null, problem: short } };
-  return { ok: true, checked, sealed, finding: null };
+  if (short !== null) {
+    return { ok: false, checked, sealed, stretches, finding: { position: null, problem: short } };
+  }
+  return { ok: true, checked, sealed, stretches, finding: null };
 }
 
 /** Stretches to cut the log into, and the chain length from which to cut it. */

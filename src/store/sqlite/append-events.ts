@@ -9,13 +9,17 @@ import { translateSqliteError } from './translate-error.js';
 const CURRENT_VERSION_SQL = `SELECT COALESCE(MAX(context_version), 0) FROM domain_events
   WHERE context_type = ? AND context_id = ?`;
 
-const HEAD_SQL = 'SELECT COALESCE(MAX(position), 0) FROM domain_events';
+// The head, and the instant of the append from the database's clock (as the column's default
+// writes it): read together, once per append.
+const HEAD_SQL = `SELECT COALESCE(MAX(position), 0) AS head,
+    strftime('%Y-%m-%dT%H:%M:%fZ', 'now') AS recorded_at
+  FROM domain_events`;
 
 // The caller holds SQLite's write lock (BEGIN IMMEDIATE), so what is read before the batch
 // stays true until it commits: the head (positions head + 1, head + 2 … are gapless and in
 // commit order) and each context's current version (its events take the next ones; the
 // unique key on (context, version) backs this up). Every event of one append is recorded at
-// the same instant.
+// the same instant, read from the database's clock with the head.
 const INSERT_SQL = `INSERT INTO domain_events (id, position, event_type, schema_version, occurred_at,
     recorded_at, actor_employee_id, context_type, context_id, context_version, payload,
     idempotency_key, correlation_id, causation_id)
@@ -54,8 +58,12 @@ export function appendEvents(
     });
   }
   const insert = prepared(db, INSERT_SQL);
-  const recordedAt = new Date().toISOString();
-  let position = prepared(db, HEAD_SQL).pluck(true).safeIntegers(true).get() as bigint;
+  const start = prepared(db, HEAD_SQL).safeIntegers(true).get() as {
+    head: bigint;
+    recorded_at: string;
+  };
+  const recordedAt = start.recorded_at;
+  let position = start.head;
   return batch.events.map((event, index) => {
     const contextVersion = versions[index] as number;
     position += 1n;
