@@ -15,7 +15,7 @@ import { compileSchema } from '../registry/compiled-schema.js';
 import { PositionUnknownError } from '../events/errors.js';
 import { toPosition } from '../events/types.js';
 import type { WireEvent } from '../events/wire.js';
-import type { EventStore, StoreLocation } from '../store/event-store.js';
+import type { EventStore, StoreLocation, StoredChainEntry } from '../store/event-store.js';
 import { chainHead, GENESIS_LINK, nextLink } from './chain.js';
 
 /** What an auditor keeps outside the database: where the chain stood, and its link there. */
@@ -285,16 +285,12 @@ export async function verifySegment(
   });
   // Both the log and the chain are read a page ahead of the one being checked.
   const entries = new ChainEntries(
-    readAhead<ChainRow>((last) =>
-      end === null
-        ? store.query<ChainRow>(
-            'SELECT seq, position, event_id, link FROM audit_chain WHERE seq > $1 ORDER BY seq LIMIT $2',
-            [last?.seq ?? segment.afterSeq.toString(), PAGE],
-          )
-        : store.query<ChainRow>(
-            'SELECT seq, position, event_id, link FROM audit_chain WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3',
-            [last?.seq ?? segment.afterSeq.toString(), end.seq.toString(), PAGE],
-          ),
+    readAhead<StoredChainEntry>((last) =>
+      store.readChain({
+        after: last === undefined ? segment.afterSeq : BigInt(last[0]),
+        ...(end === null ? {} : { through: end.seq }),
+        limit: PAGE,
+      }),
     ),
   );
   const nextEvents = readAhead<WireEvent>((last) =>
@@ -338,8 +334,8 @@ export async function verifySegment(
   const extra = entries.take();
   if (extra !== undefined) {
     return fail(
-      String(extra.position),
-      `chain entry ${String(extra.seq)} names #${String(extra.position)} (${extra.event_id}), which is not in the log`,
+      String(extra[1]),
+      `chain entry ${String(extra[0])} names #${String(extra[1])} (${extra[2]}), which is not in the log`,
     );
   }
   return { checked, sealed: chain.sealed, seq: chain.seq, finding: null };
@@ -366,12 +362,12 @@ function readAhead<Row>(read: (last: Row | undefined) => Promise<Row[]>): () => 
  * the database, not every entry.
  */
 class ChainEntries {
-  #page: ChainRow[] = [];
+  #page: StoredChainEntry[] = [];
   #next = 0;
   #ended = false;
-  readonly #nextPage: () => Promise<ChainRow[]>;
+  readonly #nextPage: () => Promise<StoredChainEntry[]>;
 
-  constructor(nextPage: () => Promise<ChainRow[]>) {
+  constructor(nextPage: () => Promise<StoredChainEntry[]>) {
     this.#nextPage = nextPage;
   }
 
@@ -387,7 +383,7 @@ class ChainEntries {
   }
 
   /** The next entry; none once the chain has ended. */
-  take(): ChainRow | undefined {
+  take(): StoredChainEntry | undefined {
     return this.#ended ? undefined : this.#page[this.#next++];
   }
 }
@@ -413,14 +409,17 @@ class ChainCheck {
   }
 
   /** What is wrong with `entry` as the chain's entry for `event`, the next of the log. */
-  check(entry: ChainRow, event: WireEvent): string | null {
-    const seq = BigInt(entry.seq);
+  check(
+    [storedSeq, position, eventId, storedLink]: StoredChainEntry,
+    event: WireEvent,
+  ): string | null {
+    const seq = BigInt(storedSeq);
     if (seq !== this.#seq + 1n) return `chain entries jump from ${this.#seq} to ${seq}`;
-    if (String(entry.position) !== event.position || entry.event_id !== event.id) {
-      return `chain entry ${seq} names #${String(entry.position)} (${entry.event_id}), but the log's event ${seq} is #${event.position} (${event.id}): an event was removed, added or moved`;
+    if (String(position) !== event.position || eventId !== event.id) {
+      return `chain entry ${seq} names #${String(position)} (${eventId}), but the log's event ${seq} is #${event.position} (${event.id}): an event was removed, added or moved`;
     }
     const link = nextLink(this.#link, event);
-    if (link !== entry.link) {
+    if (link !== storedLink) {
       return `the event at #${event.position} does not match chain entry ${seq}: its recorded content changed`;
     }
     this.#link = link;

@@ -100,6 +100,24 @@ export type StoreLocation =
  * await store.transaction((tx) => tx.registerContext({ type: 'ticket', id: 'T-1' }));
  * const events = await store.readLog({ limit: 100 });
  */
+/** Which of the audit chain's entries to read. */
+export interface ReadChainOptions {
+  readonly after: bigint;
+  readonly through?: bigint;
+  readonly limit: number;
+}
+
+/**
+ * An entry of the audit chain as stored: entry number, the position and id of the event it
+ * names, its link. Numbers as the driver gives them (PostgreSQL's bigint as text).
+ */
+export type StoredChainEntry = readonly [
+  seq: number | string,
+  position: number | string,
+  eventId: string,
+  link: string,
+];
+
 export interface EventStore {
   readonly dialect: 'sqlite' | 'postgres';
   readonly capabilities: StoreCapabilities;
@@ -119,6 +137,11 @@ export interface EventStore {
    * go through every event).
    */
   readWireLog(options?: ReadLogOptions): Promise<WireEvent[]>;
+  /**
+   * The audit chain's stored entries after entry `after`, through entry `through` when given,
+   * in entry order, at most `limit` (src/audit/): read as rows of plain values, for verify.
+   */
+  readChain(options: ReadChainOptions): Promise<StoredChainEntry[]>;
   /** One context's events in context-version order. */
   readContext(context: ContextRef, options?: ReadContextOptions): Promise<RecordedEvent[]>;
   /** Events of the given types, in occurred_at order (ties by position). */

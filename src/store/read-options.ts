@@ -1,6 +1,11 @@
 import { ReadOptionsInvalidError } from '../events/errors.js';
 import { normaliseInstant } from './prepare-events.js';
-import { DEFAULT_READ_LIMIT, MAX_READ_LIMIT, type ReadByTypeOptions } from './event-store.js';
+import {
+  DEFAULT_READ_LIMIT,
+  MAX_READ_LIMIT,
+  type ReadByTypeOptions,
+  type ReadChainOptions,
+} from './event-store.js';
 
 /** The page size a read asked for, checked. */
 export function readLimit(limit: number | undefined): number {
@@ -58,3 +63,18 @@ export function byTypeQuery(options: ReadByTypeOptions): ByTypeQuery {
     limit: readLimit(options.limit),
   };
 }
+
+/** A read of the audit chain's entries, checked: entry numbers are bigints from 0. */
+export function chainRead(options: ReadChainOptions): Required<ReadChainOptions> {
+  const { after, through } = options;
+  if (typeof after !== 'bigint' || after < 0n) {
+    throw new ReadOptionsInvalidError('after', 'must be a chain entry number (a bigint from 0)');
+  }
+  if (through !== undefined && (typeof through !== 'bigint' || through < after)) {
+    throw new ReadOptionsInvalidError('through', 'must be a chain entry number from `after` on');
+  }
+  return { after, through: through ?? MAX_CHAIN_ENTRY, limit: readLimit(options.limit) };
+}
+
+/** The largest entry number a chain can have (PostgreSQL's bigint). */
+const MAX_CHAIN_ENTRY = 9223372036854775807n;

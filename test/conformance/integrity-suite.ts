@@ -105,6 +105,35 @@ export function integrityConformance(factory: DatabaseFactory): void {
       expect((unknown as PositionUnknownError).code).toBe('PET_POSITION_UNKNOWN');
     });
 
+    it('reads the chain entry by entry, after one entry and through another', async () => {
+      const w = world();
+      const { log } = await sealed(w);
+      const entries = await w.store.readChain({ after: 0n, limit: 1000 });
+      expect(
+        entries.map(([seq, position, eventId]) => [String(seq), String(position), eventId]),
+      ).toEqual(
+        log.map((event, index) => [String(index + 1), event.position.toString(), event.id]),
+      );
+      const head = await chainHead(w.store);
+      expect(entries.at(-1)?.[3]).toBe(head.link);
+      const middle = await w.store.readChain({ after: 2n, through: 5n, limit: 2 });
+      expect(middle.map(([seq]) => String(seq))).toEqual(['3', '4']);
+      expect(middle).toEqual(entries.slice(2, 4));
+      expect(await w.store.readChain({ after: 4n, through: 5n, limit: 10 })).toEqual(
+        entries.slice(4, 5),
+      );
+      expect(await w.store.readChain({ after: BigInt(log.length), limit: 10 })).toEqual([]);
+      for (const invalid of [
+        { after: -1n, limit: 10 },
+        { after: 3 as unknown as bigint, limit: 10 },
+        { after: 5n, through: 4n, limit: 10 },
+        { after: 0n, limit: 0 },
+      ]) {
+        const error = await w.store.readChain(invalid).catch((caught: unknown) => caught);
+        expect((error as { code?: string }).code).toBe('PET_READ_OPTIONS_INVALID');
+      }
+    });
+
     it('finds an edited payload at its position', async () => {
       const w = world();
       const { log, digest } = await sealed(w);

@@ -35,6 +35,17 @@ describe('canonical JSON', () => {
     const parsed = JSON.parse('{"z":1,"__proto__":"x","a":[1]}') as unknown;
     expect(canonicalJsonOf(parsed)).toBe(canonicalJson(parsed));
   });
+
+  it('sorts the keys of objects nested in one whose keys are in order, and the other way round', () => {
+    const inOrder = { a: { z: 1, b: [{ y: 2, c: 3 }] }, b: 1, c: { a: 1 } };
+    expect(canonicalJsonOf(inOrder)).toBe('{"a":{"b":[{"c":3,"y":2}],"z":1},"b":1,"c":{"a":1}}');
+    const outOfOrder = { c: { a: 1, b: 2 }, a: 1, b: { x: { m: 1, n: 2 } } };
+    expect(canonicalJsonOf(outOfOrder)).toBe('{"a":1,"b":{"x":{"m":1,"n":2}},"c":{"a":1,"b":2}}');
+    // Integer-like keys come first from Object.keys, in numeric order: not code-unit order.
+    const numeric = { '10': 'a', '9': 'b', '1': 'c' };
+    expect(canonicalJsonOf(numeric)).toBe(canonicalJson(numeric));
+    expect(canonicalJsonOf(numeric)).toBe('{"1":"c","10":"a","9":"b"}');
+  });
 });
 
 describe('an event in canonical JSON', () => {

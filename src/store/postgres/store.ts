@@ -6,10 +6,12 @@ import type { WireEvent } from '../../events/wire.js';
 import type {
   EventStore,
   ReadByTypeOptions,
+  ReadChainOptions,
   ReadContextOptions,
   ReadLogOptions,
   RegisteredEventSchema,
   StoreLocation,
+  StoredChainEntry,
   StoreTransaction,
 } from '../event-store.js';
 import type { MigrateResult, MigrationStatus } from '../migrations/load-migrations.js';
@@ -37,6 +39,7 @@ import { readByType } from './read-by-type.js';
 import { readContext } from './read-context.js';
 import { readCorrelation } from './read-correlation.js';
 import { readLog } from './read-log.js';
+import { readChain } from './read-chain.js';
 import { readWireLog } from './read-wire-log.js';
 import { registerContext } from './register-context.js';
 import { registerEventSchema } from './register-event-schema.js';
@@ -187,6 +190,10 @@ class PostgresEventStore implements EventStore {
     return this.#open(() =>
       readWireLog(this.#pool, readAfter(options.after), readLimit(options.limit)),
     );
+  }
+
+  readChain(options: ReadChainOptions): Promise<StoredChainEntry[]> {
+    return this.#open(() => readChain(this.#pool, options));
   }
 
   readContext(context: ContextRef, options: ReadContextOptions = {}): Promise<RecordedEvent[]> {

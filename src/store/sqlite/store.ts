@@ -8,10 +8,12 @@ import type { WireEvent } from '../../events/wire.js';
 import type {
   EventStore,
   ReadByTypeOptions,
+  ReadChainOptions,
   ReadContextOptions,
   ReadLogOptions,
   RegisteredEventSchema,
   StoreLocation,
+  StoredChainEntry,
   StoreTransaction,
 } from '../event-store.js';
 import type { MigrateResult, MigrationStatus } from '../migrations/load-migrations.js';
@@ -39,6 +41,7 @@ import { readByType } from './read-by-type.js';
 import { readContext } from './read-context.js';
 import { readCorrelation } from './read-correlation.js';
 import { readLog } from './read-log.js';
+import { readChain } from './read-chain.js';
 import { readWireLog } from './read-wire-log.js';
 import { registerContext } from './register-context.js';
 import { registerEventSchema } from './register-event-schema.js';
@@ -246,6 +249,10 @@ class SqliteEventStore implements EventStore {
     return this.#read(() =>
       readWireLog(this.#reader, readAfter(options.after), readLimit(options.limit)),
     );
+  }
+
+  readChain(options: ReadChainOptions): Promise<StoredChainEntry[]> {
+    return this.#read(() => readChain(this.#reader, options));
   }
 
   readContext(context: ContextRef, options: ReadContextOptions = {}): Promise<RecordedEvent[]> {
