@@ -91,15 +91,6 @@ export type StoreLocation =
   | { readonly dialect: 'sqlite'; readonly path: string }
   | { readonly dialect: 'postgres'; readonly connectionString: string; readonly schema?: string };
 
-/**
- * An event log on one database.
- *
- * @example
- * const store = await openEventStore('sqlite:./data/pet.db');
- * await store.migrate();
- * await store.transaction((tx) => tx.registerContext({ type: 'ticket', id: 'T-1' }));
- * const events = await store.readLog({ limit: 100 });
- */
 /** Which of the audit chain's entries to read. */
 export interface ReadChainOptions {
   readonly after: bigint;
@@ -118,6 +109,15 @@ export type StoredChainEntry = readonly [
   link: string,
 ];
 
+/**
+ * An event log on one database.
+ *
+ * @example
+ * const store = await openEventStore('sqlite:./data/pet.db');
+ * await store.migrate();
+ * await store.transaction((tx) => tx.registerContext({ type: 'ticket', id: 'T-1' }));
+ * const events = await store.readLog({ limit: 100 });
+ */
 export interface EventStore {
   readonly dialect: 'sqlite' | 'postgres';
   readonly capabilities: StoreCapabilities;
