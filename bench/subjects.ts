@@ -138,13 +138,20 @@ function ourSubject(store: EventStore): Subject {
   const unitOfWork = createUnitOfWork(store);
   return {
     async unitOfWork(i) {
-      // The actor comes from the principal, never from the event.
-      const { actorEmployeeId, ...emission } = newEvent(i);
+      // The actor comes from the principal, never from the event; the event is written out
+      // as PET's commands write theirs (src/pet/command.ts).
+      const context = { type: 'time_entry', id: `TE-${i % CONTEXTS}` };
       await unitOfWork.run(
-        { principal: employeePrincipal(actorEmployeeId ?? ''), command: 'time_entry.submit' },
+        { principal: employeePrincipal(`E-${(i % EMPLOYEES) + 1}`), command: 'time_entry.submit' },
         async ({ sql, emit }) => {
-          await sql.execute(STATE_UPDATE, [emission.context.id]);
-          emit(emission);
+          await sql.execute(STATE_UPDATE, [context.id]);
+          emit({
+            eventType: 'time_entry.submitted',
+            schemaVersion: 1,
+            context,
+            occurredAt: new Date(),
+            payload: timeEntryPayload(i),
+          });
         },
       );
     },

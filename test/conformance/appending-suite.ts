@@ -67,6 +67,32 @@ export function appendingConformance(harness: Harness): void {
       expect(read?.recordedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
     });
 
+    it('continues positions and versions across handles, and after an append that rolled back', async () => {
+      const other = db.openAnother();
+      await append(store, [ticketCreated()]);
+      await append(other, [statusChanged()]);
+      // This handle must see what the other one appended.
+      await append(store, [statusChanged(), statusChanged()]);
+      await expect(
+        store.transaction(async (tx) => {
+          await appendEvents(tx, [statusChanged()]);
+          throw new Error('the work failed after its append');
+        }),
+      ).rejects.toThrow('the work failed after its append');
+      // Nothing of the rolled-back append remains, not even a gap.
+      await append(store, [statusChanged()]);
+      await append(other, [statusChanged()]);
+      await append(store, [statusChanged({ expectedContextVersion: 6 })]);
+      const log = await store.readLog();
+      expect(log.map((e) => e.contextVersion)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+      const positions = log.map((e) => e.position);
+      expect([...positions].sort((a, b) => (a < b ? -1 : 1))).toEqual(positions);
+      expect(await other.headPosition()).toBe(positions.at(-1));
+      // SQLite numbers the log without gaps; PostgreSQL's sequence keeps the number the
+      // rolled-back append drew.
+      if (store.dialect === 'sqlite') expect(positions).toEqual([1n, 2n, 3n, 4n, 5n, 6n, 7n]);
+    });
+
     it('defaults occurred_at to now and allows a system event with no actor', async () => {
       const [recorded] = await append(store, [ticketCreated({ actorEmployeeId: null })]);
       expect(recorded?.actorEmployeeId).toBeNull();

@@ -10,7 +10,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventStore } from '../../src/store/event-store.js';
+import { appendEvents } from '../../src/store/internal.js';
 import { createSqliteEventStore } from '../../src/store/sqlite/store.js';
+import { append, seedFixture, statusChanged, ticketCreated } from '../support/fixtures.js';
 
 describe('SQLite bulk durability (grouped commits)', () => {
   let folder: string;
@@ -55,6 +57,30 @@ describe('SQLite bulk durability (grouped commits)', () => {
     await store.transaction((tx) => tx.registerContext({ type: 'ticket', id: 'T-3' }));
     await store.close();
     expect(committedTickets()).toEqual(['T-1', 'T-3']);
+  });
+
+  it('numbers on after a transaction of the group rolled back, and after another handle appended', async () => {
+    await seedFixture(store);
+    await append(store, [ticketCreated()]);
+    await expect(
+      store.transaction(async (tx) => {
+        await appendEvents(tx, [statusChanged(), statusChanged()]);
+        throw new Error('the work failed after its append');
+      }),
+    ).rejects.toThrow('the work failed after its append');
+    await append(store, [statusChanged()]);
+    await store.headPosition(); // a read: the group commits
+    const full = createSqliteEventStore({ path });
+    try {
+      await append(full, [statusChanged()]);
+    } finally {
+      await full.close();
+    }
+    await append(store, [statusChanged({ expectedContextVersion: 3 })]);
+    await append(store, [statusChanged()]);
+    const log = await store.readLog();
+    expect(log.map((e) => e.position)).toEqual([1n, 2n, 3n, 4n, 5n]);
+    expect(log.map((e) => e.contextVersion)).toEqual([1, 2, 3, 4, 5]);
   });
 
   it('commits the open group before a read, so reads see every resolved transaction', async () => {

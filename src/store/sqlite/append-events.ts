@@ -3,23 +3,29 @@ import { ContextVersionConflictError, ReferenceUnresolvedError } from '../../eve
 import type { BatchReference } from '../../registry/schema-catalog.js';
 import type { EventId, Position, RecordedEvent } from '../../events/types.js';
 import type { PreparedBatch } from '../prepare-events.js';
+import { contextKey, type LogTip, type TipChanges } from './log-tip.js';
 import { prepared } from './queryable.js';
 import { translateSqliteError } from './translate-error.js';
 
 const CURRENT_VERSION_SQL = `SELECT COALESCE(MAX(context_version), 0) FROM domain_events
   WHERE context_type = ? AND context_id = ?`;
 
-// The head, and the instant of the append from the database's clock (as the column's default
-// writes it): read together, once per append.
-const HEAD_SQL = `SELECT COALESCE(MAX(position), 0) AS head,
-    strftime('%Y-%m-%dT%H:%M:%fZ', 'now') AS recorded_at
-  FROM domain_events`;
+const HEAD_SQL = 'SELECT COALESCE(MAX(position), 0) FROM domain_events';
+
+// Whether another connection has written to the file since this one last looked (see
+// log-tip.ts), read once per append under the write lock; a compiled PRAGMA statement reads
+// one value from the pager (the table-valued pragma_data_version prepares one per call).
+const DATA_VERSION_SQL = 'PRAGMA data_version';
+
+// The instant of the append from the database's clock, as the column's default writes it.
+const NOW_SQL = "SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
 // The caller holds SQLite's write lock (BEGIN IMMEDIATE), so what is read before the batch
 // stays true until it commits: the head (positions head + 1, head + 2 … are gapless and in
 // commit order) and each context's current version (its events take the next ones; the
-// unique key on (context, version) backs this up). Every event of one append is recorded at
-// the same instant, read from the database's clock with the head.
+// unique key on (context, version) backs this up), whether read from the log or known from
+// the tip. Every event of one append is recorded at the same instant, read from the
+// database's clock at its start.
 const INSERT_SQL = `INSERT INTO domain_events (id, position, event_type, schema_version, occurred_at,
     recorded_at, actor_employee_id, context_type, context_id, context_version, payload,
     idempotency_key, correlation_id, causation_id)
@@ -29,12 +35,16 @@ const CONTEXT_EXISTS_SQL = 'SELECT 1 FROM contexts WHERE context_type = ? AND co
 
 /**
  * Appends a prepared, validated batch inside the caller's write transaction, after checking
- * that every reference its payloads declare names a registered context.
+ * that every reference its payloads declare names a registered context. Positions and
+ * versions continue from what this transaction appended already, else from the tip this
+ * connection committed, else from the log; `changes` gets what the batch appended.
  */
 export function appendEvents(
   db: Database,
   batch: PreparedBatch,
   references: readonly BatchReference[],
+  tip: LogTip,
+  changes: TipChanges,
 ): RecordedEvent[] {
   const contextExists = prepared(db, CONTEXT_EXISTS_SQL);
   for (const { pointer, context, eventIndex } of references) {
@@ -46,10 +56,15 @@ export function appendEvents(
       );
     }
   }
+  tip.check(prepared(db, DATA_VERSION_SQL).pluck(true).get() as number);
   const versions = new Array<number>(batch.events.length);
   const currentVersion = prepared(db, CURRENT_VERSION_SQL).pluck(true);
   for (const plan of batch.contexts) {
-    const current = currentVersion.get(plan.context.type, plan.context.id) as number;
+    const key = contextKey(plan.context.type, plan.context.id);
+    const current =
+      changes.version(key) ??
+      tip.version(key) ??
+      (currentVersion.get(plan.context.type, plan.context.id) as number);
     if (plan.expectedVersion !== null && plan.expectedVersion !== current) {
       throw new ContextVersionConflictError(plan.context, plan.expectedVersion, current);
     }
@@ -58,13 +73,12 @@ export function appendEvents(
     });
   }
   const insert = prepared(db, INSERT_SQL);
-  const start = prepared(db, HEAD_SQL).safeIntegers(true).get() as {
-    head: bigint;
-    recorded_at: string;
-  };
-  const recordedAt = start.recorded_at;
-  let position = start.head;
-  return batch.events.map((event, index) => {
+  const recordedAt = prepared(db, NOW_SQL).pluck(true).get() as string;
+  let position =
+    changes.lastPosition() ??
+    tip.head ??
+    (prepared(db, HEAD_SQL).pluck(true).safeIntegers(true).get() as bigint);
+  const recorded = batch.events.map((event, index) => {
     const contextVersion = versions[index] as number;
     position += 1n;
     try {
@@ -103,4 +117,10 @@ export function appendEvents(
       causationId: event.causationId,
     };
   });
+  changes.head = position;
+  for (const plan of batch.contexts) {
+    const last = versions[plan.eventIndexes.at(-1) as number] as number;
+    changes.versions.set(contextKey(plan.context.type, plan.context.id), last);
+  }
+  return recorded;
 }

@@ -26,6 +26,7 @@ import type { ConsumerLease } from '../consumer-lease.js';
 import type { Backlog, StoredConsumerStatus } from '../consumer-status.js';
 import { onAppended, signalAppended } from './append-signal.js';
 import { appendEvents } from './append-events.js';
+import { LogTip, TipChanges } from './log-tip.js';
 import { acquireConsumerLease } from './consumer-lease.js';
 import { readCheckpoint, saveCheckpoint } from './checkpoints.js';
 import { backlog, readConsumerStatuses, saveConsumerStatus } from './consumer-status.js';
@@ -58,6 +59,8 @@ interface CommitGroup {
   units: number;
   appended: boolean;
   timer: NodeJS.Timeout | undefined;
+  /** What the group's released transactions appended, for the tip once it commits. */
+  readonly changes: TipChanges;
 }
 
 const GROUP_MAX_UNITS = 2000;
@@ -104,6 +107,8 @@ class SqliteEventStore implements EventStore {
   readonly #path: string;
   readonly #catalog: SchemaCatalog;
   readonly #resolved = new ResolvedContexts();
+  /** Where the log ends, as the writer connection committed it (log-tip.ts). */
+  readonly #tip = new LogTip();
   readonly #grouped: boolean;
   #group: CommitGroup | undefined;
   /** Set when SQLite rolled an open commit group back: its resolved transactions are gone. */
@@ -151,11 +156,18 @@ class SqliteEventStore implements EventStore {
       const db = this.#writer;
       const guard = new TransactionGuard();
       await beginImmediate(db, this.#busyTimeoutMs);
+      const changes = new TipChanges();
       try {
-        const tx = new CheckedTransaction(operations(db), guard, this.#catalog, this.#resolved);
+        const tx = new CheckedTransaction(
+          operations(db, this.#tip, changes),
+          guard,
+          this.#catalog,
+          this.#resolved,
+        );
         const result = await work(tx);
         guard.finish();
         db.exec('COMMIT');
+        this.#tip.commit(changes);
         tx.committed();
         if (tx.changedRegistry) this.#catalog.invalidate();
         if (tx.appended) signalAppended(this.#path);
@@ -163,6 +175,8 @@ class SqliteEventStore implements EventStore {
       } catch (error) {
         guard.end();
         if (db.inTransaction) db.exec('ROLLBACK');
+        // A COMMIT that failed may still have reached the file: know nothing rather than guess.
+        else if (changes.head !== undefined) this.#tip.forget();
         throw error;
       }
     });
@@ -175,16 +189,29 @@ class SqliteEventStore implements EventStore {
     if (this.#groupLost) throw new TransactionAbortedError(this.#groupLost);
     if (this.#group === undefined) {
       await beginImmediate(db, this.#busyTimeoutMs);
-      this.#group = { started: Date.now(), units: 0, appended: false, timer: undefined };
+      this.#group = {
+        started: Date.now(),
+        units: 0,
+        appended: false,
+        timer: undefined,
+        changes: new TipChanges(),
+      };
     }
     const group = this.#group;
     db.exec('SAVEPOINT pet_transaction');
     this.#inTransaction = true;
+    const changes = new TipChanges(group.changes);
     try {
-      const tx = new CheckedTransaction(operations(db), guard, this.#catalog, this.#resolved);
+      const tx = new CheckedTransaction(
+        operations(db, this.#tip, changes),
+        guard,
+        this.#catalog,
+        this.#resolved,
+      );
       const result = await work(tx);
       guard.finish();
       db.exec('RELEASE pet_transaction');
+      group.changes.absorb(changes);
       // Resolved: the group commits it, or a lost group stops the store (see below).
       tx.committed();
       group.units += 1;
@@ -211,6 +238,7 @@ class SqliteEventStore implements EventStore {
         // resolved are gone, so the store refuses every further one instead of going on.
         clearTimeout(group.timer);
         this.#group = undefined;
+        this.#tip.forget();
         this.#groupLost = new Error(
           `SQLite rolled back an open commit group of ${group.units} resolved transactions (bulk durability); reopen the store and redo the load`,
           { cause: error },
@@ -227,7 +255,13 @@ class SqliteEventStore implements EventStore {
     if (group === undefined) return;
     clearTimeout(group.timer);
     this.#group = undefined;
-    this.#writer.exec('COMMIT');
+    try {
+      this.#writer.exec('COMMIT');
+    } catch (error) {
+      this.#tip.forget();
+      throw error;
+    }
+    this.#tip.commit(group.changes);
     if (group.appended) signalAppended(this.#path);
   }
 
@@ -371,9 +405,9 @@ function openConnection(path: string, busyTimeoutMs: number, durability: Durabil
   return db;
 }
 
-function operations(db: Connection): AdapterOperations {
+function operations(db: Connection, tip: LogTip, changes: TipChanges): AdapterOperations {
   return {
-    append: (batch, references) => appendEvents(db, batch, references),
+    append: (batch, references) => appendEvents(db, batch, references, tip, changes),
     registerContext: (context) => registerContext(db, context),
     registerEventSchema: (registration) => registerEventSchema(db, registration),
     deprecateEventSchema: (deprecation) => deprecateEventSchema(db, deprecation),
