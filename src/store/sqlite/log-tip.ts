@@ -1,8 +1,7 @@
 /**
  * Where the log ends, and the current versions of the contexts last appended to, as a store's
  * writer connection committed them: an append takes its positions and versions from here
- * instead of looking them up in the log's indexes (two lookups per unit of work, a tenth of
- * its time on SQLite).
+ * instead of looking them up in the log's indexes (two lookups per unit of work).
  *
  * What the tip holds is true only while no other connection has written to the file since:
  * every append first reads the connection's `data_version` under the write lock, and a
