@@ -41,7 +41,7 @@ export interface NewEvent {
   readonly context: ContextRef;
   readonly payload: JsonObject;
   /** RFC 3339 instant; defaults to now. */
-  readonly occurredAt?: string | Date;
+  readonly occurredAt?: string | Date | undefined;
   /** The employee who acted; `null` or absent for a system event. */
   readonly actorEmployeeId?: string | null;
   readonly idempotencyKey?: string | null;
@@ -51,7 +51,7 @@ export interface NewEvent {
    * Optimistic concurrency: the version the context must have just before this event is
    * appended (`0` for a context without events). Absent means "whatever it is".
    */
-  readonly expectedContextVersion?: number;
+  readonly expectedContextVersion?: number | undefined;
 }
 
 /** An event as the log recorded it. */

@@ -76,7 +76,11 @@ export class CommandRunner {
       },
       (unit) =>
         work({
-          ...unit,
+          principal: unit.principal,
+          correlationId: unit.correlationId,
+          sql: unit.sql,
+          registerContext: unit.registerContext,
+          emit: unit.emit,
           at,
           record: (contract, context, payload, recordOptions = {}) => {
             checkPayload(contract, payload);

@@ -102,7 +102,7 @@ export class SchemaCatalog {
         const context = `${reference.context.type}\u0000${reference.context.id}`;
         if (named.has(context)) continue;
         named.add(context);
-        references.push({ ...reference, eventIndex });
+        references.push({ pointer: reference.pointer, context: reference.context, eventIndex });
       }
     }
     return references;
