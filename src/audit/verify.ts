@@ -114,7 +114,7 @@ export async function verifyLog(
       stretches: 0,
       finding: {
         position: null,
-        problem: `append-only triggers missing or disabled: ${missing.join(', ')}`,
+        problem: `guard triggers missing or disabled: ${missing.join(', ')}`,
       },
     };
   }

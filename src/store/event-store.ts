@@ -168,14 +168,15 @@ export interface EventStore {
   /** The position of the last event readers can see in log order; `0n` for an empty log. */
   headPosition(): Promise<Position>;
   /**
+   * The guards (triggers) of the log that are missing or disabled, by name: the append-only
+   * triggers of its tables and, on PostgreSQL, the one that checks an event's references
+   * resolve. Empty when all are in place.
+   */
+  missingGuards(): Promise<string[]>;
+  /**
    * Read-only SQL outside any transaction (`$1` placeholders on both databases), for queries
    * over read models. A statement that writes is refused with PET_UNIT_OF_WORK_INVALID.
    */
-  /**
-   * The append-only guards (triggers) of the log's tables that are missing or disabled, by
-   * name; empty when all are in place.
-   */
-  missingGuards(): Promise<string[]>;
   query<Row extends Record<string, unknown> = Record<string, unknown>>(
     text: string,
     params?: readonly SqlValue[],

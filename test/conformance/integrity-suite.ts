@@ -350,8 +350,17 @@ export function integrityConformance(factory: DatabaseFactory): void {
         factory.dialect === 'postgres' ? 'domain_events_append_only' : 'domain_events_no_update';
       expect((await verifyLog(w.store)).finding).toEqual({
         position: null,
-        problem: `append-only triggers missing or disabled: ${guard}`,
+        problem: `guard triggers missing or disabled: ${guard}`,
       });
+      if (factory.dialect === 'postgres') {
+        // The trigger that resolves an event's references (in place of foreign keys) is one too.
+        await w.db.raw.run(
+          'ALTER TABLE domain_events DISABLE TRIGGER domain_events_references_resolve',
+        );
+        expect((await verifyLog(w.store)).finding?.problem).toBe(
+          'guard triggers missing or disabled: domain_events_append_only, domain_events_references_resolve',
+        );
+      }
     });
 
     describe('in stretches checked side by side (worker threads)', () => {

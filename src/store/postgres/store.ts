@@ -243,10 +243,11 @@ class PostgresEventStore implements EventStore {
             AND t.tgenabled <> 'D'`,
       );
       const present = new Set(rows.map((row) => row.name));
-      return GUARDED_TABLES.flatMap((table) => [
-        `${table}_append_only`,
-        `${table}_no_truncate`,
-      ]).filter((name) => !present.has(name));
+      return [
+        ...GUARDED_TABLES.flatMap((table) => [`${table}_append_only`, `${table}_no_truncate`]),
+        // In place of foreign keys (migration 0010): an event's references must resolve.
+        'domain_events_references_resolve',
+      ].filter((name) => !present.has(name));
     });
   }
 
