@@ -7,8 +7,9 @@
  * every append first reads the connection's `data_version` under the write lock, and a
  * changed one empties the tip. What a transaction appends is kept apart (`TipChanges`) and
  * joins the tip only once the transaction has committed; a rolled-back transaction's changes
- * are simply dropped. The unique keys on positions and on context versions back all of this
- * up: a wrong tip could only make an append fail, never record a duplicate.
+ * are simply dropped, so the tip never runs ahead of the file (which would leave gaps). A tip
+ * that lagged behind it could only make an append fail on the unique keys of positions and
+ * context versions, never record a duplicate.
  */
 
 /** How many contexts' versions the tip keeps; past that it starts again from empty. */
