@@ -30,6 +30,9 @@ export interface ContextRef {
   readonly id: string;
 }
 
+/** A context as one string, for keying maps and sets (a NUL cannot occur in either part). */
+export const contextKey = (context: ContextRef): string => `${context.type}\u0000${context.id}`;
+
 /** An event as the domain hands it to the log. */
 export interface NewEvent {
   /** Defaults to a fresh UUIDv7. */

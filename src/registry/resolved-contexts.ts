@@ -4,25 +4,23 @@
  * resolves for ever: a reference to it needs no second look in the database. Contexts are
  * remembered only after the transaction that checked or registered them has committed.
  */
-import type { ContextRef } from '../events/types.js';
+import { contextKey, type ContextRef } from '../events/types.js';
 
 /** How many contexts are remembered; past that, the memory starts again from empty. */
 const CAPACITY = 100_000;
-
-const keyOf = (context: ContextRef): string => `${context.type}\u0000${context.id}`;
 
 export class ResolvedContexts {
   #known = new Set<string>();
 
   has(context: ContextRef): boolean {
-    return this.#known.has(keyOf(context));
+    return this.#known.has(contextKey(context));
   }
 
   /** Remembers contexts that a committed transaction found or registered. */
   remember(contexts: readonly ContextRef[]): void {
     for (const context of contexts) {
       if (this.#known.size >= CAPACITY) this.#known = new Set();
-      this.#known.add(keyOf(context));
+      this.#known.add(contextKey(context));
     }
   }
 }

@@ -8,7 +8,7 @@ import {
   SchemaVersionDeprecatedError,
   SchemaVersionUnregisteredError,
 } from '../events/errors.js';
-import type { JsonObject } from '../events/types.js';
+import { contextKey, type JsonObject } from '../events/types.js';
 import type { PreparedBatch } from '../store/prepare-events.js';
 import { compileSchema, type CompiledSchema, type PayloadReference } from './compiled-schema.js';
 
@@ -99,7 +99,7 @@ export class SchemaCatalog {
         throw new PayloadInvalidError(event.eventType, event.schemaVersion, violations);
       }
       for (const reference of compiled.references(event.payload)) {
-        const context = `${reference.context.type}\u0000${reference.context.id}`;
+        const context = contextKey(reference.context);
         if (named.has(context)) continue;
         named.add(context);
         references.push({ pointer: reference.pointer, context: reference.context, eventIndex });

@@ -6,7 +6,7 @@ import { ContextInvalidError, EventInvalidError, EventTypeInvalidError } from '.
 import { newEventId } from '../events/ids.js';
 import { RFC3339_INSTANT } from '../events/instant.js';
 import { isContextId, isContextTypeName, isEventTypeName } from '../events/names.js';
-import type { ContextRef, JsonObject, NewEvent } from '../events/types.js';
+import { contextKey, type ContextRef, type JsonObject, type NewEvent } from '../events/types.js';
 
 /** A new event, checked and ready for an insert. */
 export interface PreparedEvent {
@@ -62,7 +62,7 @@ export function prepareBatch(events: readonly NewEvent[], now: Date = new Date()
   >();
   events.forEach((event, index) => {
     prepared.push(prepareEvent(event, now));
-    const key = `${event.context.type}\u0000${event.context.id}`;
+    const key = contextKey(event.context);
     const plan = contexts.get(key) ?? {
       context: event.context,
       expected: null as number | null,

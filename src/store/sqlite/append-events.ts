@@ -1,9 +1,9 @@
 import type { Database } from 'better-sqlite3';
 import { ContextVersionConflictError, ReferenceUnresolvedError } from '../../events/errors.js';
 import type { BatchReference } from '../../registry/schema-catalog.js';
-import type { EventId, Position, RecordedEvent } from '../../events/types.js';
+import { contextKey, type EventId, type Position, type RecordedEvent } from '../../events/types.js';
 import type { PreparedBatch } from '../prepare-events.js';
-import { contextKey, type LogTip, type TipChanges } from './log-tip.js';
+import type { LogTip, TipChanges } from './log-tip.js';
 import { prepared } from './queryable.js';
 import { translateSqliteError } from './translate-error.js';
 
@@ -36,8 +36,8 @@ const CONTEXT_EXISTS_SQL = 'SELECT 1 FROM contexts WHERE context_type = ? AND co
 /**
  * Appends a prepared, validated batch inside the caller's write transaction, after checking
  * that every reference its payloads declare names a registered context. Positions and
- * versions continue from what this transaction appended already, else from the tip this
- * connection committed, else from the log; `changes` gets what the batch appended.
+ * versions continue from `changes` (what this transaction appended, on top of the tip this
+ * connection committed), else from the log; `changes` gets what the batch appended.
  */
 export function appendEvents(
   db: Database,
@@ -60,10 +60,8 @@ export function appendEvents(
   const versions = new Array<number>(batch.events.length);
   const currentVersion = prepared(db, CURRENT_VERSION_SQL).pluck(true);
   for (const plan of batch.contexts) {
-    const key = contextKey(plan.context.type, plan.context.id);
     const current =
-      changes.version(key) ??
-      tip.version(key) ??
+      changes.version(contextKey(plan.context)) ??
       (currentVersion.get(plan.context.type, plan.context.id) as number);
     if (plan.expectedVersion !== null && plan.expectedVersion !== current) {
       throw new ContextVersionConflictError(plan.context, plan.expectedVersion, current);
@@ -76,7 +74,6 @@ export function appendEvents(
   const recordedAt = prepared(db, NOW_SQL).pluck(true).get() as string;
   let position =
     changes.lastPosition() ??
-    tip.head ??
     (prepared(db, HEAD_SQL).pluck(true).safeIntegers(true).get() as bigint);
   const recorded = batch.events.map((event, index) => {
     const contextVersion = versions[index] as number;
@@ -120,7 +117,7 @@ export function appendEvents(
   changes.head = position;
   for (const plan of batch.contexts) {
     const last = versions[plan.eventIndexes.at(-1) as number] as number;
-    changes.versions.set(contextKey(plan.context.type, plan.context.id), last);
+    changes.versions.set(contextKey(plan.context), last);
   }
   return recorded;
 }

@@ -15,13 +15,50 @@
 /** How many contexts' versions the tip keeps; past that it starts again from empty. */
 const MOST_CONTEXTS = 100_000;
 
-/** The key of a context in the tip. */
-export const contextKey = (type: string, id: string): string => `${type}\u0000${id}`;
+/**
+ * What has been appended: the last position and the version each context was given. A
+ * transaction's changes sit on those of what it continues (a commit group's, in `bulk`
+ * durability, and under all of them the tip's committed ones), and are read through them.
+ */
+export class TipChanges {
+  head: bigint | undefined;
+  readonly versions = new Map<string, number>();
+  readonly #under: TipChanges | undefined;
+
+  constructor(under?: TipChanges) {
+    this.#under = under;
+  }
+
+  /** The last position appended here or under, if known. */
+  lastPosition(): bigint | undefined {
+    return this.head ?? this.#under?.lastPosition();
+  }
+
+  /** The version a context was given here or under, if known. */
+  version(key: string): number | undefined {
+    return this.versions.get(key) ?? this.#under?.version(key);
+  }
+
+  /** Takes in the changes of a transaction that ended well on top of these. */
+  absorb(changes: TipChanges): void {
+    if (changes.head === undefined) return;
+    this.head = changes.head;
+    for (const [key, version] of changes.versions) {
+      if (this.versions.size >= MOST_CONTEXTS) this.versions.clear();
+      this.versions.set(key, version);
+    }
+  }
+
+  clear(): void {
+    this.head = undefined;
+    this.versions.clear();
+  }
+}
 
 export class LogTip {
   #dataVersion: number | undefined;
-  #head: bigint | undefined;
-  #versions = new Map<string, number>();
+  /** What the writer connection committed: the bottom of every transaction's changes. */
+  readonly #committed = new TipChanges();
 
   /**
    * Called with the connection's `data_version` at each append, under the write lock: a
@@ -35,62 +72,19 @@ export class LogTip {
     }
   }
 
-  /** The last committed position, if known. */
-  get head(): bigint | undefined {
-    return this.#head;
+  /** The changes of a transaction starting now, on top of what was committed. */
+  begin(): TipChanges {
+    return new TipChanges(this.#committed);
   }
 
-  /** A context's committed version, if known. */
-  version(key: string): number | undefined {
-    return this.#versions.get(key);
-  }
-
-  /** Takes in what a transaction appended, once it has committed. */
+  /** Takes in what a transaction (or a commit group) appended, once it has committed. */
   commit(changes: TipChanges): void {
-    if (changes.head === undefined) return;
-    this.#head = changes.head;
-    for (const [key, version] of changes.versions) {
-      if (this.#versions.size >= MOST_CONTEXTS) this.#versions = new Map();
-      this.#versions.set(key, version);
-    }
+    this.#committed.absorb(changes);
   }
 
   /** Forgets everything: the next append looks the log up again. */
   forget(): void {
     this.#dataVersion = undefined;
-    this.#head = undefined;
-    this.#versions = new Map();
-  }
-}
-
-/**
- * What one transaction has appended: its last position and the versions it gave contexts.
- * In a commit group (`bulk` durability) each transaction's changes sit on the group's, which
- * take them in when its savepoint is released.
- */
-export class TipChanges {
-  head: bigint | undefined;
-  readonly versions = new Map<string, number>();
-  readonly #under: TipChanges | undefined;
-
-  constructor(under?: TipChanges) {
-    this.#under = under;
-  }
-
-  /** The last position appended here or under, if any. */
-  lastPosition(): bigint | undefined {
-    return this.head ?? this.#under?.lastPosition();
-  }
-
-  /** The version a context was given here or under, if any. */
-  version(key: string): number | undefined {
-    return this.versions.get(key) ?? this.#under?.version(key);
-  }
-
-  /** Takes in the changes of a transaction that ended well on top of these. */
-  absorb(changes: TipChanges): void {
-    if (changes.head === undefined) return;
-    this.head = changes.head;
-    for (const [key, version] of changes.versions) this.versions.set(key, version);
+    this.#committed.clear();
   }
 }

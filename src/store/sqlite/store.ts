@@ -156,7 +156,7 @@ class SqliteEventStore implements EventStore {
       const db = this.#writer;
       const guard = new TransactionGuard();
       await beginImmediate(db, this.#busyTimeoutMs);
-      const changes = new TipChanges();
+      const changes = this.#tip.begin();
       try {
         const tx = new CheckedTransaction(
           operations(db, this.#tip, changes),
@@ -194,7 +194,7 @@ class SqliteEventStore implements EventStore {
         units: 0,
         appended: false,
         timer: undefined,
-        changes: new TipChanges(),
+        changes: this.#tip.begin(),
       };
     }
     const group = this.#group;

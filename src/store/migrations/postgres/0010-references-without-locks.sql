@@ -14,6 +14,19 @@ ALTER TABLE domain_events
   DROP CONSTRAINT domain_events_context_fk,
   DROP CONSTRAINT domain_events_actor_fk;
 
+-- Fails as a foreign key of domain_events fails: its message, detail and constraint name.
+CREATE FUNCTION pet_reference_missing(rule text, key_columns text, key_values text,
+    parent text, in_schema text) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE foreign_key_violation USING
+    MESSAGE = format('insert or update on table "domain_events" violates foreign key constraint "%s"', rule),
+    DETAIL = format('Key (%s)=(%s) is not present in table "%s".', key_columns, key_values, parent),
+    CONSTRAINT = rule, TABLE = 'domain_events', SCHEMA = in_schema;
+END
+$$;
+
+-- The three rules in one condition first: one query for an event that passes, which measured
+-- faster than three (pgbench); only a failing event has them looked at one by one.
 CREATE FUNCTION pet_event_references_resolve() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF EXISTS (SELECT FROM event_schema_versions v
@@ -25,28 +38,19 @@ BEGIN
   THEN
     RETURN NEW;
   END IF;
-  -- Which rule failed, said as its foreign key said it.
   IF NOT EXISTS (SELECT FROM event_schema_versions v
       WHERE v.event_type = NEW.event_type AND v.schema_version = NEW.schema_version) THEN
-    RAISE foreign_key_violation USING
-      MESSAGE = 'insert or update on table "domain_events" violates foreign key constraint "domain_events_schema_version_fk"',
-      DETAIL = format('Key (event_type, schema_version)=(%s, %s) is not present in table "event_schema_versions".',
-        NEW.event_type, NEW.schema_version),
-      CONSTRAINT = 'domain_events_schema_version_fk', TABLE = 'domain_events', SCHEMA = TG_TABLE_SCHEMA;
+    PERFORM pet_reference_missing('domain_events_schema_version_fk', 'event_type, schema_version',
+      format('%s, %s', NEW.event_type, NEW.schema_version), 'event_schema_versions', TG_TABLE_SCHEMA);
   ELSIF NOT EXISTS (SELECT FROM contexts k
       WHERE k.context_type = NEW.context_type AND k.context_id = NEW.context_id) THEN
-    RAISE foreign_key_violation USING
-      MESSAGE = 'insert or update on table "domain_events" violates foreign key constraint "domain_events_context_fk"',
-      DETAIL = format('Key (context_type, context_id)=(%s, %s) is not present in table "contexts".',
-        NEW.context_type, NEW.context_id),
-      CONSTRAINT = 'domain_events_context_fk', TABLE = 'domain_events', SCHEMA = TG_TABLE_SCHEMA;
+    PERFORM pet_reference_missing('domain_events_context_fk', 'context_type, context_id',
+      format('%s, %s', NEW.context_type, NEW.context_id), 'contexts', TG_TABLE_SCHEMA);
   ELSE
-    RAISE foreign_key_violation USING
-      MESSAGE = 'insert or update on table "domain_events" violates foreign key constraint "domain_events_actor_fk"',
-      DETAIL = format('Key (actor_context_type, actor_employee_id)=(%s, %s) is not present in table "contexts".',
-        NEW.actor_context_type, NEW.actor_employee_id),
-      CONSTRAINT = 'domain_events_actor_fk', TABLE = 'domain_events', SCHEMA = TG_TABLE_SCHEMA;
+    PERFORM pet_reference_missing('domain_events_actor_fk', 'actor_context_type, actor_employee_id',
+      format('%s, %s', NEW.actor_context_type, NEW.actor_employee_id), 'contexts', TG_TABLE_SCHEMA);
   END IF;
+  RETURN NULL; -- not reached: pet_reference_missing raises
 END
 $$;
 
