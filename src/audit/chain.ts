@@ -36,7 +36,12 @@ export function canonicalEvent(event: WireEvent): string {
 
 /** The link after `previous` for an event: one hash over both. */
 export function nextLink(previous: string, event: WireEvent): string {
-  return sha256(`${previous}${canonicalEvent(event)}`);
+  return linkOf(previous, canonicalEvent(event));
+}
+
+/** The link after `previous` for an event whose canonical JSON is `canonical`. */
+export function linkOf(previous: string, canonical: string): string {
+  return sha256(`${previous}${canonical}`);
 }
 
 /** Where the chain ends. */

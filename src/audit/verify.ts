@@ -15,8 +15,13 @@ import { compileSchema } from '../registry/compiled-schema.js';
 import { PositionUnknownError } from '../events/errors.js';
 import { toPosition } from '../events/types.js';
 import type { WireEvent } from '../events/wire.js';
-import type { EventStore, StoreLocation, StoredChainEntry } from '../store/event-store.js';
-import { chainHead, GENESIS_LINK, nextLink } from './chain.js';
+import type {
+  AuditLogPage,
+  EventStore,
+  StoreLocation,
+  StoredChainEntry,
+} from '../store/event-store.js';
+import { chainHead, GENESIS_LINK, linkOf, nextLink } from './chain.js';
 
 /** What an auditor keeps outside the database: where the chain stood, and its link there. */
 export interface ChainDigest {
@@ -285,23 +290,29 @@ export async function verifySegment(
   });
   // Both the log and the chain are read a page ahead of the one being checked.
   const entries = new ChainEntries(
-    readAhead<StoredChainEntry>((last) =>
-      store.readChain({
-        after: last === undefined ? segment.afterSeq : BigInt(last[0]),
-        ...(end === null ? {} : { through: end.seq }),
-        limit: PAGE,
-      }),
-    ),
-  );
-  const nextEvents = readAhead<WireEvent>((last) =>
-    end !== null && last?.position === end.position
-      ? Promise.resolve([])
-      : store.readWireLog({
-          after: toPosition(last?.position ?? segment.afterPosition),
+    readAhead<StoredChainEntry[], StoredChainEntry>(
+      (last) =>
+        store.readChain({
+          after: last === undefined ? segment.afterSeq : BigInt(last[0]),
+          ...(end === null ? {} : { through: end.seq }),
           limit: PAGE,
         }),
+      (page) => page.at(-1),
+      [],
+    ),
   );
-  let first: WireEvent[];
+  const nextEvents = readAhead<AuditLogPage, WireEvent>(
+    (last) =>
+      end !== null && last?.position === end.position
+        ? Promise.resolve(NO_EVENTS)
+        : store.readAuditLog({
+            after: toPosition(last?.position ?? segment.afterPosition),
+            limit: PAGE,
+          }),
+    (page) => page.events.at(-1),
+    NO_EVENTS,
+  );
+  let first: AuditLogPage;
   try {
     first = await nextEvents();
   } catch (error) {
@@ -312,8 +323,10 @@ export async function verifySegment(
       `chain entry ${segment.afterSeq} names #${segment.afterPosition}, which is not in the log`,
     );
   }
-  reading: for (let events = first; events.length > 0; events = await nextEvents()) {
-    for (const event of events) {
+  reading: for (let page = first; page.events.length > 0; page = await nextEvents()) {
+    const { events, canonical } = page;
+    for (let i = 0; i < events.length; i += 1) {
+      const event = events[i] as WireEvent;
       checked += 1;
       if (entries.spent) await entries.turn();
       const entry = entries.take();
@@ -321,7 +334,8 @@ export async function verifySegment(
         return fail(event.position, 'the event is not sealed, though later events are');
       }
       const problem =
-        (entry === undefined ? null : chain.check(entry, event)) ?? checkEvent(registry, event);
+        (entry === undefined ? null : chain.check(entry, event, canonical?.[i])) ??
+        checkEvent(registry, event);
       if (problem !== null) return fail(event.position, problem);
       // The stretch ends with the event its last chain entry names (in log order, which on
       // PostgreSQL is not always position order).
@@ -341,16 +355,23 @@ export async function verifySegment(
   return { checked, sealed: chain.sealed, seq: chain.seq, finding: null };
 }
 
+const NO_EVENTS: AuditLogPage = { events: [] };
+
 /**
  * Pages of rows, each asked for as soon as the one before it is taken, so that the next is on
- * its way while one is checked. `read` gets the last row of the page before (none at first).
+ * its way while one is checked. `read` gets the last row of the page before (none at first);
+ * after a page without rows comes `empty`.
  */
-function readAhead<Row>(read: (last: Row | undefined) => Promise<Row[]>): () => Promise<Row[]> {
+function readAhead<Page, Row>(
+  read: (last: Row | undefined) => Promise<Page>,
+  lastOf: (page: Page) => Row | undefined,
+  empty: Page,
+): () => Promise<Page> {
   let pending = read(undefined);
   return async () => {
     const page = await pending;
-    const last = page.at(-1);
-    pending = last === undefined ? Promise.resolve([]) : read(last);
+    const last = lastOf(page);
+    pending = last === undefined ? Promise.resolve(empty) : read(last);
     // Awaited with the next call; until then a failure must not count as unhandled.
     pending.catch(() => undefined);
     return page;
@@ -408,17 +429,28 @@ class ChainCheck {
     return this.#seq;
   }
 
-  /** What is wrong with `entry` as the chain's entry for `event`, the next of the log. */
+  /**
+   * What is wrong with `entry` as the chain's entry for `event`, the next of the log;
+   * `written` is the event's canonical JSON as the database wrote it out, if it did.
+   */
   check(
     [storedSeq, position, eventId, storedLink]: StoredChainEntry,
     event: WireEvent,
+    written: string | undefined,
   ): string | null {
     const seq = BigInt(storedSeq);
     if (seq !== this.#seq + 1n) return `chain entries jump from ${this.#seq} to ${seq}`;
     if (String(position) !== event.position || eventId !== event.id) {
       return `chain entry ${seq} names #${String(position)} (${eventId}), but the log's event ${seq} is #${event.position} (${event.id}): an event was removed, added or moved`;
     }
-    const link = nextLink(this.#link, event);
+    // A text written out from the row that hashes to the stored link is the canonical JSON
+    // the link was sealed over (SHA-256 admits no other), so the row still holds what was
+    // sealed. Any other text (a payload stored before payloads were stored canonical, or one
+    // changed) is no finding by itself: the link is recomputed from the event.
+    const link =
+      written !== undefined && linkOf(this.#link, written) === storedLink
+        ? storedLink
+        : nextLink(this.#link, event);
     if (link !== storedLink) {
       return `the event at #${event.position} does not match chain entry ${seq}: its recorded content changed`;
     }
@@ -453,10 +485,7 @@ export async function loadRegistry(store: EventStore): Promise<Registry> {
     );
   }
   const contexts = new Map<string, Set<string>>();
-  const rows = await store.query<{ t: string; i: string }>(
-    'SELECT context_type AS t, context_id AS i FROM contexts',
-  );
-  for (const { t, i } of rows) valueOf(contexts, t, () => new Set<string>()).add(i);
+  for (const [type, ids] of await store.listContextIds()) contexts.set(type, new Set(ids));
   return { schemas, contexts };
 }
 

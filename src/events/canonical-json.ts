@@ -35,6 +35,34 @@ export function canonicalJsonOf(value: unknown): string {
 }
 
 /**
+ * The canonical JSON of `value`, given `text`, the `JSON.stringify` of a value that `value` was
+ * parsed from: `text` itself when every object in it has its keys in code-unit order already,
+ * else written anew. (JSON.stringify writes strings and numbers as RFC 8785 does: only the
+ * order of keys can differ.)
+ */
+export function canonicalText(text: string, value: unknown): string {
+  return keysInOrder(value) ? text : canonicalJsonOf(value);
+}
+
+/**
+ * Whether the keys of every object in a parsed JSON value are in code-unit order, as the text
+ * it was parsed from had them. A key that is an array index says no: JavaScript lists those
+ * first, in numeric order, whatever the text's order was.
+ */
+function keysInOrder(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return true;
+  if (Array.isArray(value)) return value.every(keysInOrder);
+  let previous = '';
+  for (const key of Object.keys(value)) {
+    const first = key.charCodeAt(0);
+    if (key < previous || (first >= 48 && first <= 57)) return false;
+    if (!keysInOrder((value as Record<string, unknown>)[key])) return false;
+    previous = key;
+  }
+  return true;
+}
+
+/**
  * An object's keys in code-unit order. Objects read back from the log often have them in that
  * order already (SQLite stores the payload as given; many are built in order): then the sort
  * is skipped, which took more than half of an event's canonical JSON.

@@ -9,6 +9,18 @@ import type { ConsumerLease } from './consumer-lease.js';
 import type { Backlog, StoredConsumerStatus } from './consumer-status.js';
 import type { SqlAccess, SqlValue } from './sql-access.js';
 
+/** A page of the log as verify reads it (`EventStore.readAuditLog`). */
+export interface AuditLogPage {
+  readonly events: WireEvent[];
+  /**
+   * `canonicalEvent(events[i])` for each event, written out by the database from the stored
+   * row, where it can (SQLite, from the payload's stored text), else absent. It is only as
+   * canonical as the stored text, which older rows may not be: whoever hashes it checks the
+   * result, and recomputes from the event when it does not match.
+   */
+  readonly canonical?: readonly string[];
+}
+
 /** What an adapter can do beyond the common port. */
 export interface StoreCapabilities {
   /** Many processes may append concurrently (PostgreSQL); otherwise writers take turns. */
@@ -138,6 +150,11 @@ export interface EventStore {
    */
   readWireLog(options?: ReadLogOptions): Promise<WireEvent[]>;
   /**
+   * A page of `readWireLog` for verify, with each event's canonical JSON as the database
+   * writes it out, where it can.
+   */
+  readAuditLog(options?: ReadLogOptions): Promise<AuditLogPage>;
+  /**
    * The audit chain's stored entries after entry `after`, through entry `through` when given,
    * in entry order, at most `limit` (src/audit/): read as rows of plain values, for verify.
    */
@@ -183,6 +200,8 @@ export interface EventStore {
   ): Promise<Row[]>;
   /** The registered schema versions, by type then version. */
   listEventSchemas(): Promise<RegisteredEventSchema[]>;
+  /** Every registered context's id, by context type (what verify resolves events against). */
+  listContextIds(): Promise<Map<string, string[]>>;
   close(): Promise<void>;
 }
 

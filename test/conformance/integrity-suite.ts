@@ -5,7 +5,7 @@
  * could) and put back; and the guards themselves missing.
  */
 import { describe, expect, it } from 'vitest';
-import { chainHead, sealLog, verifyExportedChain } from '../../src/audit/chain.js';
+import { canonicalEvent, chainHead, sealLog, verifyExportedChain } from '../../src/audit/chain.js';
 import { exportCloudEvents } from '../../src/pet/audit/export.js';
 import { verifyLog, type ChainDigest } from '../../src/audit/verify.js';
 import { PositionUnknownError } from '../../src/events/errors.js';
@@ -105,6 +105,60 @@ export function integrityConformance(factory: DatabaseFactory): void {
       expect((unknown as PositionUnknownError).code).toBe('PET_POSITION_UNKNOWN');
     });
 
+    it('reads the log for verify, with the canonical JSON of each event where the database writes it out', async () => {
+      const w = world();
+      await w.pet.tickets.create(asAdmin(after(5)), {
+        id: 'T-9',
+        customerId: 'C-acme',
+        subject: 'VPN "down" \\ é ☃ 😀 \t \u2028 </script>',
+        priority: 'high',
+      });
+      const log = await story(w);
+      const page = await w.store.readAuditLog({ limit: 1000 });
+      expect(page.events).toEqual(log.map(toWireEvent));
+      // SQLite writes it from the stored row, the payload as stored: in canonical JSON, keys in
+      // order, whatever order PET's commands wrote them in.
+      if (factory.dialect === 'sqlite') {
+        expect(page.canonical).toEqual(page.events.map(canonicalEvent));
+      } else {
+        expect(page.canonical).toBeUndefined();
+      }
+      const third = log[2] as RecordedEvent;
+      const next = await w.store.readAuditLog({ after: third.position, limit: 2 });
+      expect(next.events).toEqual(log.slice(3, 5).map(toWireEvent));
+      expect(next.canonical).toEqual(page.canonical?.slice(3, 5));
+      const unknown = await w.store
+        .readAuditLog({ after: toPosition(999_999) })
+        .catch((error: unknown) => error);
+      expect(unknown).toBeInstanceOf(PositionUnknownError);
+    });
+
+    it('finds nothing wrong in a payload stored in another key order and spacing: the same content', async () => {
+      const w = world();
+      const { log, digest } = await sealed(w);
+      const created = log.find((e) => e.eventType === 'ticket.created') as RecordedEvent;
+      const reordered = `{ ${Object.entries(created.payload)
+        .reverse()
+        .map(([key, value]) => `${JSON.stringify(key)} : ${JSON.stringify(value)}`)
+        .join(' , ')} }`;
+      await withoutGuards(w.db, factory.dialect, [
+        `UPDATE domain_events SET payload = ${quote(reordered)} WHERE id = ${quote(created.id)}`,
+      ]);
+      if (factory.dialect === 'sqlite') {
+        const [stored] = await w.store.query<{ payload: string }>(
+          `SELECT payload FROM domain_events WHERE id = ${quote(created.id)}`,
+        );
+        expect(stored?.payload).toBe(reordered);
+      }
+      expect(await verifyLog(w.store, { digest })).toEqual({
+        ok: true,
+        checked: log.length,
+        sealed: log.length,
+        stretches: 1,
+        finding: null,
+      });
+    });
+
     it('reads the chain entry by entry, after one entry and through another', async () => {
       const w = world();
       const { log } = await sealed(w);
@@ -132,6 +186,26 @@ export function integrityConformance(factory: DatabaseFactory): void {
         const error = await w.store.readChain(invalid).catch((caught: unknown) => caught);
         expect((error as { code?: string }).code).toBe('PET_READ_OPTIONS_INVALID');
       }
+    });
+
+    it('lists every registered context id by type, as the registry holds it', async () => {
+      const w = world();
+      await story(w);
+      const awkward = ['a "quoted", \\ back-slashed id', 'é ünïcode ☃ 😀', '[1,2]', 'null'];
+      await w.store.transaction(async (tx) => {
+        for (const id of awkward) await tx.registerContext({ type: 'document', id });
+      });
+      const expected = new Map<string, string[]>();
+      const rows = await w.store.query<{ t: string; i: string }>(
+        'SELECT context_type AS t, context_id AS i FROM contexts',
+      );
+      for (const { t, i } of rows) expected.set(t, [...(expected.get(t) ?? []), i]);
+      const listed = await w.store.listContextIds();
+      expect([...listed.keys()].sort()).toEqual([...expected.keys()].sort());
+      for (const [type, ids] of expected)
+        expect([...(listed.get(type) ?? [])].sort()).toEqual(ids.sort());
+      expect([...(listed.get('document') ?? [])].sort()).toEqual([...awkward].sort());
+      expect(listed.get('employee')?.length).toBeGreaterThan(1);
     });
 
     it('finds an edited payload at its position', async () => {

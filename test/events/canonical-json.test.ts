@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalEvent } from '../../src/audit/chain.js';
-import { canonicalJson, canonicalJsonOf } from '../../src/events/canonical-json.js';
+import { canonicalJson, canonicalJsonOf, canonicalText } from '../../src/events/canonical-json.js';
 import type { WireEvent } from '../../src/events/wire.js';
 
 describe('canonical JSON', () => {
@@ -45,6 +45,31 @@ describe('canonical JSON', () => {
     const numeric = { '10': 'a', '9': 'b', '1': 'c' };
     expect(canonicalJsonOf(numeric)).toBe(canonicalJson(numeric));
     expect(canonicalJsonOf(numeric)).toBe('{"1":"c","10":"a","9":"b"}');
+  });
+});
+
+describe('a payload stored in canonical JSON', () => {
+  it("keeps JSON.stringify's text when its keys are in order, and writes it anew otherwise", () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        const text = JSON.stringify(value);
+        expect(canonicalText(text, JSON.parse(text))).toBe(canonicalJson(value));
+      }),
+      { numRuns: 2000 },
+    );
+    const inOrder = JSON.stringify({ a: 1, b: [{ c: 2, d: null }], e: 'x' });
+    expect(canonicalText(inOrder, JSON.parse(inOrder))).toBe(inOrder);
+    for (const value of [
+      { b: 1, a: 2 },
+      { a: { d: 1, c: 2 } },
+      { a: [{ y: 1, x: 2 }] },
+      // Array indexes come first when parsed, whatever the text's order.
+      { b: 1, '2': 'x' },
+      { '10': 1, '9': 2 },
+    ]) {
+      const text = JSON.stringify(value);
+      expect(canonicalText(text, JSON.parse(text))).toBe(canonicalJson(value));
+    }
   });
 });
 

@@ -4,6 +4,7 @@ import { StoreClosedError } from '../../events/errors.js';
 import type { ContextRef, Position, RecordedEvent } from '../../events/types.js';
 import type { WireEvent } from '../../events/wire.js';
 import type {
+  AuditLogPage,
   EventStore,
   ReadByTypeOptions,
   ReadChainOptions,
@@ -32,6 +33,7 @@ import { claimIdempotencyKey, recordIdempotencyResult } from './claim-idempotenc
 import { deprecateEventSchema } from './deprecate-event-schema.js';
 import { getEvent } from './get-event.js';
 import { headPosition } from './head-position.js';
+import { listContextIds } from './list-context-ids.js';
 import { listEventSchemas } from './list-event-schemas.js';
 import { migrate } from './migrate.js';
 import { migrationStatus } from './migration-status.js';
@@ -192,6 +194,12 @@ class PostgresEventStore implements EventStore {
     );
   }
 
+  async readAuditLog(options: ReadLogOptions = {}): Promise<AuditLogPage> {
+    // The server cannot write an event's canonical JSON: jsonb orders a payload's keys its
+    // own way. Verify writes it.
+    return { events: await this.readWireLog(options) };
+  }
+
   readChain(options: ReadChainOptions): Promise<StoredChainEntry[]> {
     return this.#open(() => readChain(this.#pool, options));
   }
@@ -265,6 +273,10 @@ class PostgresEventStore implements EventStore {
 
   listEventSchemas(): Promise<RegisteredEventSchema[]> {
     return this.#open(() => listEventSchemas(this.#pool));
+  }
+
+  listContextIds(): Promise<Map<string, string[]>> {
+    return this.#open(() => listContextIds(this.#pool));
   }
 
   async close(): Promise<void> {

@@ -6,6 +6,7 @@ import { StoreClosedError, TransactionAbortedError } from '../../events/errors.j
 import type { ContextRef, Position, RecordedEvent } from '../../events/types.js';
 import type { WireEvent } from '../../events/wire.js';
 import type {
+  AuditLogPage,
   EventStore,
   ReadByTypeOptions,
   ReadChainOptions,
@@ -34,6 +35,7 @@ import { claimIdempotencyKey, recordIdempotencyResult } from './claim-idempotenc
 import { deprecateEventSchema } from './deprecate-event-schema.js';
 import { getEvent } from './get-event.js';
 import { headPosition } from './head-position.js';
+import { listContextIds } from './list-context-ids.js';
 import { listEventSchemas } from './list-event-schemas.js';
 import { migrate } from './migrate.js';
 import { migrationStatus } from './migration-status.js';
@@ -43,7 +45,7 @@ import { readContext } from './read-context.js';
 import { readCorrelation } from './read-correlation.js';
 import { readLog } from './read-log.js';
 import { readChain } from './read-chain.js';
-import { readWireLog } from './read-wire-log.js';
+import { readAuditLog, readWireLog } from './read-wire-log.js';
 import { registerContext } from './register-context.js';
 import { registerEventSchema } from './register-event-schema.js';
 import { readRows, sqlAccess } from './sql-access.js';
@@ -285,6 +287,12 @@ class SqliteEventStore implements EventStore {
     );
   }
 
+  readAuditLog(options: ReadLogOptions = {}): Promise<AuditLogPage> {
+    return this.#read(() =>
+      readAuditLog(this.#reader, readAfter(options.after), readLimit(options.limit)),
+    );
+  }
+
   readChain(options: ReadChainOptions): Promise<StoredChainEntry[]> {
     return this.#read(() => readChain(this.#reader, options));
   }
@@ -356,6 +364,10 @@ class SqliteEventStore implements EventStore {
 
   listEventSchemas(): Promise<RegisteredEventSchema[]> {
     return this.#read(() => listEventSchemas(this.#reader));
+  }
+
+  listContextIds(): Promise<Map<string, string[]>> {
+    return this.#read(() => listContextIds(this.#reader));
   }
 
   async close(): Promise<void> {
