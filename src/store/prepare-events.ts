@@ -2,7 +2,6 @@
  * Checks and normalises new events before any SQL is sent, so both adapters reject malformed
  * input with the same codes. The database enforces the same rules again.
  */
-import { canonicalText } from '../events/canonical-json.js';
 import { ContextInvalidError, EventInvalidError, EventTypeInvalidError } from '../events/errors.js';
 import { newEventId } from '../events/ids.js';
 import { RFC3339_INSTANT } from '../events/instant.js';
@@ -22,10 +21,7 @@ export interface PreparedEvent {
    * slip past validation).
    */
   readonly payload: JsonObject;
-  /**
-   * Its canonical JSON (RFC 8785), as SQLite stores it: verify then hashes the stored text as
-   * SQLite writes it out, without writing JSON per event (src/audit/verify.ts).
-   */
+  /** Its `JSON.stringify`, from which `payload` was parsed. */
   readonly payloadJson: string;
   readonly occurredAt: string;
   readonly actorEmployeeId: string | null;
@@ -117,8 +113,8 @@ function prepareEvent(event: NewEvent, now: Date): PreparedEvent {
     );
   }
   checkContext(event.context);
-  const serialised = serialisePayload(event.payload);
-  const payload = JSON.parse(serialised) as unknown;
+  const payloadJson = serialisePayload(event.payload);
+  const payload = JSON.parse(payloadJson) as unknown;
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
     throw new EventInvalidError('payload', 'must serialise to a JSON object');
   }
@@ -129,7 +125,7 @@ function prepareEvent(event: NewEvent, now: Date): PreparedEvent {
     contextType: event.context.type,
     contextId: event.context.id,
     payload: payload as JsonObject,
-    payloadJson: canonicalText(serialised, payload),
+    payloadJson,
     occurredAt: normaliseInstant(event.occurredAt ?? now, 'occurredAt'),
     actorEmployeeId: optionalText(event.actorEmployeeId, 'actorEmployeeId'),
     idempotencyKey: optionalText(event.idempotencyKey, 'idempotencyKey'),

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { canonicalText } from '../../events/canonical-json.js';
 import { ContextVersionConflictError, ReferenceUnresolvedError } from '../../events/errors.js';
 import type { BatchReference } from '../../registry/schema-catalog.js';
 import { contextKey, type EventId, type Position, type RecordedEvent } from '../../events/types.js';
@@ -90,7 +91,10 @@ export function appendEvents(
         event.contextType,
         event.contextId,
         contextVersion,
-        event.payloadJson,
+        // In canonical JSON (keys in code-unit order), whatever order the domain wrote them
+        // in: verify hashes an event's canonical JSON as SQLite writes it out from the row,
+        // the payload as stored (read-wire-log.ts).
+        canonicalText(event.payloadJson, event.payload),
         event.idempotencyKey,
         event.correlationId,
         event.causationId,
