@@ -63,9 +63,9 @@ function keysInOrder(value: unknown): boolean {
 }
 
 /**
- * An object's keys in code-unit order. Objects read back from the log often have them in that
- * order already (SQLite stores the payload as given; many are built in order): then the sort
- * is skipped, which took more than half of an event's canonical JSON.
+ * An object's keys in code-unit order. Objects often have them in that order already (SQLite
+ * stores payloads in canonical JSON; many are built in order): then the sort is skipped, which
+ * took more than half of an event's canonical JSON.
  */
 function sortedKeys(object: object): string[] {
   const keys = Object.keys(object);

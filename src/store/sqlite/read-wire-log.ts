@@ -10,8 +10,10 @@ const SQL = logPageSql(EVENT_COLUMNS);
 
 /**
  * An event's canonical JSON (`canonicalEvent`, src/audit/chain.ts) written out by SQLite:
- * `json_quote` escapes text as `JSON.stringify` does, and the payload goes in as stored,
- * which is its canonical JSON for every event stored since payloads are stored so.
+ * `json_quote` escapes text as `JSON.stringify` does, and the payload goes in as stored, which
+ * SQLite's appends store in canonical JSON (append-events.ts). A row an earlier version wrote
+ * may hold its payload's keys in another order: then this text is not the canonical JSON, and
+ * verify writes that itself (src/audit/verify.ts).
  */
 const CANONICAL = `'{"actor_employee_id":' || json_quote(actor_employee_id)
   || ',"causation_id":' || json_quote(causation_id)
