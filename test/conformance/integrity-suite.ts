@@ -224,6 +224,31 @@ export function integrityConformance(factory: DatabaseFactory): void {
       });
     });
 
+    for (const column of ['occurred_at', 'recorded_at'] as const) {
+      it(`finds ${column} moved by less than a millisecond, which the wire shape does not round away`, async () => {
+        const w = world();
+        const { log, digest } = await sealed(w);
+        const assigned = log.find((e) => e.eventType === 'ticket.assigned') as RecordedEvent;
+        await withoutGuards(w.db, factory.dialect, [
+          factory.dialect === 'postgres'
+            ? `UPDATE domain_events SET ${column} = ${column} + interval '400 microseconds' WHERE id = ${quote(assigned.id)}`
+            : // The column's CHECK allows milliseconds only; someone with the file can lift it.
+              'PRAGMA ignore_check_constraints = ON',
+          ...(factory.dialect === 'sqlite'
+            ? [
+                `UPDATE domain_events SET ${column} = substr(${column}, 1, 23) || '400Z' WHERE id = ${quote(assigned.id)}`,
+                'PRAGMA ignore_check_constraints = OFF',
+              ]
+            : []),
+        ]);
+        const report = await verifyLog(w.store, { digest });
+        expect(report.finding).toEqual({
+          position: assigned.position.toString(),
+          problem: `the event at #${assigned.position} does not match chain entry ${log.indexOf(assigned) + 1}: its recorded content changed`,
+        });
+      });
+    }
+
     it('finds a deleted event, naming its position', async () => {
       const w = world();
       const { log, digest } = await sealed(w);

@@ -3,11 +3,17 @@ import type { WireEvent } from '../../events/wire.js';
 import { queryArrays, type Queryable } from './queryable.js';
 import { checkPositionKnown, logPageSql } from './read-log.js';
 
-// The server writes each instant as RFC 3339 with milliseconds, as `toIsoInstant` does with
-// its text form for `readLog` (the store keeps milliseconds): work taken off the reading
-// process, which hashes and validates every event.
+// The server writes each instant in RFC 3339 (work taken off the reading process, which hashes
+// and validates every event), to the microsecond the column holds: `wireInstant` keeps three
+// digits of a whole millisecond, as the store writes every instant, and all six otherwise, so
+// an instant moved by less than a millisecond does not read as the one that was sealed.
 const instant = (column: string) =>
-  `to_char(${column}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${column}`;
+  `to_char(${column}, 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS ${column}`;
+
+/** An instant as `instant` writes it, in the wire shape: milliseconds when nothing finer. */
+function wireInstant(text: string): string {
+  return text.endsWith('000Z') ? `${text.slice(0, -4)}Z` : text;
+}
 const SQL = logPageSql(
   `position, id, event_type, schema_version, ${instant('occurred_at')}, ${instant('recorded_at')}, actor_employee_id, context_type, context_id, context_version, payload, idempotency_key, correlation_id, causation_id`,
 );
@@ -43,8 +49,8 @@ export async function readWireLog(
     position: row[0],
     event_type: row[2],
     schema_version: row[3],
-    occurred_at: row[4],
-    recorded_at: row[5],
+    occurred_at: wireInstant(row[4]),
+    recorded_at: wireInstant(row[5]),
     actor_employee_id: row[6],
     context_type: row[7],
     context_id: row[8],
