@@ -18,15 +18,13 @@ const HEAD_SQL = 'SELECT COALESCE(MAX(position), 0) FROM domain_events';
 // one value from the pager (the table-valued pragma_data_version prepares one per call).
 const DATA_VERSION_SQL = 'PRAGMA data_version';
 
-// The instant of the append from the database's clock, as the column's default writes it.
-const NOW_SQL = "SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
-
 // The caller holds SQLite's write lock (BEGIN IMMEDIATE), so what is read before the batch
 // stays true until it commits: the head (positions head + 1, head + 2 … are gapless and in
 // commit order) and each context's current version (its events take the next ones; the
 // unique key on (context, version) backs this up), whether read from the log or known from
-// the tip. Every event of one append is recorded at the same instant, read from the
-// database's clock at its start.
+// the tip. Every event of one append is recorded at the same instant, taken at its start
+// from the clock SQLite's own 'now' reads (SQLite runs in this process): the same instant,
+// in the same form as the column's default writes it, without a statement to ask for it.
 const INSERT_SQL = `INSERT INTO domain_events (id, position, event_type, schema_version, occurred_at,
     recorded_at, actor_employee_id, context_type, context_id, context_version, payload,
     idempotency_key, correlation_id, causation_id)
@@ -72,7 +70,7 @@ export function appendEvents(
     });
   }
   const insert = prepared(db, INSERT_SQL);
-  const recordedAt = prepared(db, NOW_SQL).pluck(true).get() as string;
+  const recordedAt = new Date().toISOString();
   let position =
     changes.lastPosition() ??
     (prepared(db, HEAD_SQL).pluck(true).safeIntegers(true).get() as bigint);
