@@ -43,7 +43,12 @@ const ajv = createAjv();
 /** Compiles a schema document once; throws if it is not valid JSON Schema. */
 export function compileSchema(document: JsonObject): CompiledSchema {
   const validate: ValidateFunction = ajv.compile(document);
-  const paths = referencePaths(document, []);
+  // Each segment's pointer form (RFC 6901) worked out once, not for every payload.
+  const paths = referencePaths(document, []).map(({ path, contextType }) => ({
+    path,
+    segments: path.map(escape),
+    contextType,
+  }));
   return {
     validate(payload) {
       if (validate(payload)) return [];
@@ -51,7 +56,8 @@ export function compileSchema(document: JsonObject): CompiledSchema {
     },
     references(payload) {
       const found: PayloadReference[] = [];
-      for (const { path, contextType } of paths) collect(payload, path, 0, '', contextType, found);
+      for (const { path, segments, contextType } of paths)
+        collect(payload, path, segments, 0, '', contextType, found);
       return found;
     },
   };
@@ -112,10 +118,14 @@ function dedupe(paths: ReferencePath[]): ReferencePath[] {
   });
 }
 
-/** The references at `path[at…]` below `value`, whose pointer is `pointer`. */
+/**
+ * The references at `path[at…]` below `value`, whose pointer is `pointer`; `segments` are the
+ * path's segments escaped for a pointer.
+ */
 function collect(
   value: JsonValue | undefined,
   path: readonly string[],
+  segments: readonly string[],
   at: number,
   pointer: string,
   contextType: string,
@@ -132,17 +142,25 @@ function collect(
     // Every item of an array, or every value of a map (additionalProperties).
     if (Array.isArray(value)) {
       value.forEach((item, i) =>
-        collect(item, path, at + 1, `${pointer}/${i}`, contextType, found),
+        collect(item, path, segments, at + 1, `${pointer}/${i}`, contextType, found),
       );
     } else if (typeof value === 'object') {
       for (const [key, item] of Object.entries(value)) {
-        collect(item, path, at + 1, `${pointer}/${escape(key)}`, contextType, found);
+        collect(item, path, segments, at + 1, `${pointer}/${escape(key)}`, contextType, found);
       }
     }
     return;
   }
   if (typeof value === 'object' && !Array.isArray(value) && Object.hasOwn(value, head)) {
-    collect(value[head], path, at + 1, `${pointer}/${escape(head)}`, contextType, found);
+    collect(
+      value[head],
+      path,
+      segments,
+      at + 1,
+      `${pointer}/${segments[at] as string}`,
+      contextType,
+      found,
+    );
   }
 }
 

@@ -94,6 +94,21 @@ describe('event contracts', () => {
     ]);
   });
 
+  it('escapes a property name in a reference pointer (RFC 6901)', () => {
+    const compiled = compileSchema({
+      type: 'object',
+      properties: {
+        'a/b~c': {
+          type: 'object',
+          properties: { 'x~/y': { type: 'string', 'x-pet-reference': 'team' } },
+        },
+      },
+    });
+    expect(compiled.references({ 'a/b~c': { 'x~/y': 'TM-1' } })).toEqual([
+      { pointer: '/a~1b~0c/x~0~1y', context: { type: 'team', id: 'TM-1' } },
+    ]);
+  });
+
   it('finds references in the values of a map', () => {
     const compiled = compileSchema(
       defineContract({

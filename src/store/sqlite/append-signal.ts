@@ -5,14 +5,22 @@ import { resolve } from 'node:path';
 const signals = new EventEmitter();
 signals.setMaxListeners(0);
 
-/** Tells this process's listeners on `path` that events were appended. */
-export function signalAppended(path: string): void {
-  signals.emit(resolve(path));
+/** The signal of appends to one database file, within this process. */
+export interface AppendSignal {
+  /** Tells this process's listeners on the file that events were appended. */
+  emit(): void;
+  /** Listens for appends to the file in this process; returns the unsubscribe function. */
+  on(listener: () => void): () => void;
 }
 
-/** Listens for appends to `path` in this process; returns the unsubscribe function. */
-export function onAppended(path: string, listener: () => void): () => void {
+/** The append signal of the file at `path` (resolved once: an emit follows every commit). */
+export function appendSignal(path: string): AppendSignal {
   const key = resolve(path);
-  signals.on(key, listener);
-  return () => signals.off(key, listener);
+  return {
+    emit: () => void signals.emit(key),
+    on(listener) {
+      signals.on(key, listener);
+      return () => void signals.off(key, listener);
+    },
+  };
 }

@@ -25,7 +25,7 @@ import { SchemaCatalog } from '../../registry/schema-catalog.js';
 import { CheckedTransaction, type AdapterOperations } from '../checked-transaction.js';
 import type { ConsumerLease } from '../consumer-lease.js';
 import type { Backlog, StoredConsumerStatus } from '../consumer-status.js';
-import { onAppended, signalAppended } from './append-signal.js';
+import { appendSignal, type AppendSignal } from './append-signal.js';
 import { appendEvents } from './append-events.js';
 import { LogTip, TipChanges } from './log-tip.js';
 import { acquireConsumerLease } from './consumer-lease.js';
@@ -107,6 +107,7 @@ class SqliteEventStore implements EventStore {
   readonly #queue: WriteQueue;
   readonly #busyTimeoutMs: number;
   readonly #path: string;
+  readonly #appended: AppendSignal;
   readonly #catalog: SchemaCatalog;
   readonly #resolved = new ResolvedContexts();
   /** Where the log ends, as the writer connection committed it (log-tip.ts). */
@@ -135,6 +136,7 @@ class SqliteEventStore implements EventStore {
         ? this.#writer
         : openConnection(options.path, this.#busyTimeoutMs, durability);
     this.#queue = new WriteQueue(options.path);
+    this.#appended = appendSignal(this.#path);
     this.#catalog = new SchemaCatalog(() => this.listEventSchemas());
   }
 
@@ -172,7 +174,7 @@ class SqliteEventStore implements EventStore {
         this.#tip.commit(changes);
         tx.committed();
         if (tx.changedRegistry) this.#catalog.invalidate();
-        if (tx.appended) signalAppended(this.#path);
+        if (tx.appended) this.#appended.emit();
         return result;
       } catch (error) {
         guard.end();
@@ -264,7 +266,7 @@ class SqliteEventStore implements EventStore {
       throw error;
     }
     this.#tip.commit(group.changes);
-    if (group.appended) signalAppended(this.#path);
+    if (group.appended) this.#appended.emit();
   }
 
   /**
@@ -320,7 +322,7 @@ class SqliteEventStore implements EventStore {
   }
 
   onAppended(listener: () => void): () => void {
-    return onAppended(this.#path, listener);
+    return this.#appended.on(listener);
   }
 
   readCheckpoint(consumer: string): Promise<Position> {
