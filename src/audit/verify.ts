@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { CompiledSchema } from '../registry/compiled-schema.js';
 import { compileSchema } from '../registry/compiled-schema.js';
+import { duplicateKey } from '../events/canonical-json.js';
 import { PositionUnknownError } from '../events/errors.js';
 import { toPosition } from '../events/types.js';
 import type { WireEvent } from '../events/wire.js';
@@ -446,11 +447,18 @@ class ChainCheck {
     // A text written out from the row that hashes to the stored link is the canonical JSON
     // the link was sealed over (SHA-256 admits no other), so the row still holds what was
     // sealed. Any other text (a payload stored before payloads were stored canonical, or one
-    // changed) is no finding by itself: the link is recomputed from the event.
-    const link =
-      written !== undefined && linkOf(this.#link, written) === storedLink
-        ? storedLink
-        : nextLink(this.#link, event);
+    // changed) is no finding by itself: the link is recomputed from the event, unless the
+    // text holds a key twice in one object, which readers read differently.
+    let link: string;
+    if (written !== undefined && linkOf(this.#link, written) === storedLink) {
+      link = storedLink;
+    } else {
+      const twice = written === undefined ? undefined : duplicateKey(written);
+      if (twice !== undefined) {
+        return `the event at #${event.position} holds the key ${JSON.stringify(twice)} twice in one object: readers differ on its content`;
+      }
+      link = nextLink(this.#link, event);
+    }
     if (link !== storedLink) {
       return `the event at #${event.position} does not match chain entry ${seq}: its recorded content changed`;
     }

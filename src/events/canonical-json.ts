@@ -63,6 +63,49 @@ function keysInOrder(value: unknown): boolean {
 }
 
 /**
+ * The first key that one object of a JSON text holds twice, if any. RFC 8785 takes I-JSON,
+ * whose objects hold each key once; readers differ on such a text (`JSON.parse` keeps the
+ * last value, SQLite's `json_extract` the first), so its content has no one canonical form.
+ * Keys are compared as decoded (`"a"` and `"\u0061"` are one key). `text` is JSON as a
+ * database wrote it; a text cut short ends the search.
+ */
+export function duplicateKey(text: string): string | undefined {
+  // One set of keys per open object, null per open array.
+  const open: (Set<string> | null)[] = [];
+  let keyNext = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      let end = i + 1;
+      for (let d = text.charCodeAt(end); d !== 0x22; d = text.charCodeAt(end)) {
+        if (end >= text.length) return undefined;
+        end += d === 0x5c ? 2 : 1;
+      }
+      const keys = open.at(-1);
+      if (keyNext && keys) {
+        const key = JSON.parse(text.slice(i, end + 1)) as string;
+        if (keys.has(key)) return key;
+        keys.add(key);
+      }
+      keyNext = false;
+      i = end;
+    } else if (c === 0x7b) {
+      open.push(new Set());
+      keyNext = true;
+    } else if (c === 0x5b) {
+      open.push(null);
+      keyNext = false;
+    } else if (c === 0x7d || c === 0x5d) {
+      open.pop();
+      keyNext = false;
+    } else if (c === 0x2c) {
+      keyNext = open.at(-1) != null;
+    }
+  }
+  return undefined;
+}
+
+/**
  * An object's keys in code-unit order. Objects often have them in that order already (SQLite
  * stores payloads in canonical JSON; many are built in order): then the sort is skipped, which
  * took more than half of an event's canonical JSON.

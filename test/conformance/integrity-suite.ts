@@ -159,6 +159,36 @@ export function integrityConformance(factory: DatabaseFactory): void {
       });
     });
 
+    it('finds a payload that holds a key twice where the database keeps both (SQLite), not where it keeps the last (jsonb)', async () => {
+      const w = world();
+      const { log, digest } = await sealed(w);
+      const created = log.find((e) => e.eventType === 'ticket.created') as RecordedEvent;
+      // "priority" first written "low", then as recorded: JSON.parse reads the recorded value,
+      // SQLite's json_extract the other one.
+      const twice = `{"\\u0070riority":"low",${JSON.stringify(created.payload).slice(1)}`;
+      await withoutGuards(w.db, factory.dialect, [
+        `UPDATE domain_events SET payload = ${quote(twice)} WHERE id = ${quote(created.id)}`,
+      ]);
+      const report = await verifyLog(w.store, { digest });
+      if (factory.dialect === 'sqlite') {
+        const [read] = await w.store.query<{ priority: string }>(
+          `SELECT json_extract(payload, '$.priority') AS priority FROM domain_events WHERE id = ${quote(created.id)}`,
+        );
+        expect(read?.priority).toBe('low');
+        expect(report.finding).toEqual({
+          position: created.position.toString(),
+          problem: `the event at #${created.position} holds the key "priority" twice in one object: readers differ on its content`,
+        });
+      } else {
+        // jsonb keeps one value per key, the last: the row holds what was recorded.
+        const [read] = await w.store.query<{ priority: string }>(
+          `SELECT payload->>'priority' AS priority FROM domain_events WHERE id = ${quote(created.id)}`,
+        );
+        expect(read?.priority).toBe(created.payload.priority);
+        expect(report).toMatchObject({ ok: true, finding: null });
+      }
+    });
+
     it('reads the chain entry by entry, after one entry and through another', async () => {
       const w = world();
       const { log } = await sealed(w);

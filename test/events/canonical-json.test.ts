@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalEvent } from '../../src/audit/chain.js';
-import { canonicalJson, canonicalJsonOf, canonicalText } from '../../src/events/canonical-json.js';
+import {
+  canonicalJson,
+  canonicalJsonOf,
+  canonicalText,
+  duplicateKey,
+} from '../../src/events/canonical-json.js';
 import type { WireEvent } from '../../src/events/wire.js';
 
 describe('canonical JSON', () => {
@@ -99,5 +104,67 @@ describe('an event in canonical JSON', () => {
       ),
       { numRuns: 1000 },
     );
+  });
+
+  it('finds the first key an object of a JSON text holds twice, keys compared as decoded', () => {
+    type Node =
+      | { kind: 'object'; entries: [string, Node][] }
+      | { kind: 'array'; items: Node[] }
+      | { kind: 'leaf'; value: string | number | boolean | null };
+    // Few distinct keys, so that objects often repeat one; some written with \u escapes.
+    const { node } = fc.letrec<{ node: Node }>((tie) => ({
+      node: fc.oneof(
+        { depthSize: 'small', withCrossShrink: true },
+        fc
+          .oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null))
+          .map((value): Node => ({ kind: 'leaf', value })),
+        fc
+          .array(fc.tuple(fc.constantFrom('a', 'b', 'é', '"', '\\', 'a/b'), tie('node')), {
+            maxLength: 4,
+          })
+          .map((entries): Node => ({ kind: 'object', entries })),
+        fc.array(tie('node'), { maxLength: 3 }).map((items): Node => ({ kind: 'array', items })),
+      ),
+    }));
+    const write = (n: Node, escape: boolean): string => {
+      if (n.kind === 'leaf') return JSON.stringify(n.value);
+      if (n.kind === 'array') return `[${n.items.map((item) => write(item, escape)).join(', ')}]`;
+      const key = (k: string) =>
+        escape
+          ? `"\\u${k.charCodeAt(0).toString(16).padStart(4, '0')}${JSON.stringify(k.slice(1)).slice(1)}`
+          : JSON.stringify(k);
+      return `{ ${n.entries.map(([k, v]) => `${key(k)} : ${write(v, escape)}`).join(' , ')} }`;
+    };
+    // The reference: the first repeated key in text order.
+    const firstRepeat = (n: Node): string | undefined => {
+      if (n.kind === 'leaf') return undefined;
+      if (n.kind === 'array') {
+        for (const item of n.items) {
+          const found = firstRepeat(item);
+          if (found !== undefined) return found;
+        }
+        return undefined;
+      }
+      const seen = new Set<string>();
+      for (const [k, v] of n.entries) {
+        if (seen.has(k)) return k;
+        seen.add(k);
+        const found = firstRepeat(v);
+        if (found !== undefined) return found;
+      }
+      return undefined;
+    };
+    fc.assert(
+      fc.property(node, fc.boolean(), (tree, escape) => {
+        const text = write(tree, escape);
+        expect(JSON.parse(text)).toBeDefined();
+        expect(duplicateKey(text)).toBe(firstRepeat(tree));
+      }),
+      { numRuns: 3000 },
+    );
+    expect(duplicateKey('{"a":1,"\\u0061":2}')).toBe('a');
+    expect(duplicateKey('{"a":{"a":1},"b":["a","a"]}')).toBeUndefined();
+    expect(duplicateKey('{"a":"x\\"}", "a":1}')).toBe('a');
+    expect(duplicateKey('{"a":1,"a')).toBeUndefined();
   });
 });
