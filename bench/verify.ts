@@ -5,7 +5,7 @@
  *   npm run bench:verify -- --db sqlite:/tmp/firm.db
  *   npm run bench:verify -- --db postgres://postgres@127.0.0.1:5432/pet_bench_firm
  *
- * `--rounds N` (default 3): verify and the raw read alternate N times; the medians count.
+ * `--rounds N` (default 5): verify and the raw read alternate N times; the medians count.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -15,7 +15,7 @@ import { openEventStore, parseDatabaseUrl } from '../src/store/open-event-store.
 import { rawRead } from './raw-read.js';
 
 const { values: args } = parseArgs({
-  options: { db: { type: 'string' }, rounds: { type: 'string', default: '3' } },
+  options: { db: { type: 'string' }, rounds: { type: 'string', default: '5' } },
 });
 if (!args.db) throw new Error('--db URL of a database holding the demo firm is required');
 const rounds = Number(args.rounds);
