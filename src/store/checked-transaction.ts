@@ -20,7 +20,7 @@ import { prepareBatch, type PreparedBatch } from './prepare-events.js';
 import type { StoredConsumerStatus } from './consumer-status.js';
 import type { ResolvedContexts } from '../registry/resolved-contexts.js';
 import type { ClaimOutcome, IdempotencyClaim } from './idempotency.js';
-import { attachInternals } from './internal.js';
+import { readInternalsWith, type TransactionInternals } from './internal.js';
 import type { SqlAccess } from './sql-access.js';
 import { checkBatchSql, checkDomainSql } from './sql-guard.js';
 import type { TransactionGuard } from './transaction-guard.js';
@@ -49,6 +49,13 @@ export interface AdapterOperations {
 
 /** A store transaction over one adapter's operations. */
 export class CheckedTransaction implements StoreTransaction {
+  /** What only the unit of work, consumers and the audit chain use (src/store/internal.ts). */
+  readonly #internals: TransactionInternals;
+
+  static {
+    readInternalsWith((tx) => (#internals in tx ? tx.#internals : undefined));
+  }
+
   readonly #operations: AdapterOperations;
   readonly #guard: TransactionGuard;
   readonly #catalog: SchemaCatalog;
@@ -68,7 +75,7 @@ export class CheckedTransaction implements StoreTransaction {
     this.#guard = guard;
     this.#catalog = catalog;
     this.#resolved = resolved;
-    attachInternals(this, {
+    this.#internals = {
       append: (events) => this.#append(events),
       claimIdempotencyKey: (claim) =>
         this.#guard.run(() => this.#operations.claimIdempotencyKey(claim)),
@@ -87,7 +94,7 @@ export class CheckedTransaction implements StoreTransaction {
             })),
           ),
         ),
-    });
+    };
   }
 
   #appended = false;

@@ -1,7 +1,7 @@
 /**
  * What only the unit of work may do with a store transaction: append events and claim
- * idempotency keys. They are kept beside the transaction, in a table only this module can
- * read, and the package does not export it: an application cannot reach them from the
+ * idempotency keys. They are kept in a private field of the transaction that only this module
+ * reads, and the package does not export it: an application cannot reach them from the
  * transaction object by any property or symbol, so it cannot emit an event except through a
  * unit of work (src/unit-of-work/).
  */
@@ -9,8 +9,6 @@ import type { JsonValue, NewEvent, Position, RecordedEvent } from '../events/typ
 import type { StoreTransaction } from './event-store.js';
 import type { StoredConsumerStatus } from './consumer-status.js';
 import type { ClaimOutcome, IdempotencyClaim } from './idempotency.js';
-
-const table = new WeakMap<StoreTransaction, TransactionInternals>();
 
 /** The operations kept beside a transaction. */
 export interface TransactionInternals {
@@ -37,14 +35,22 @@ export interface ChainEntry {
   readonly sealedAt: string;
 }
 
-/** Keeps a transaction's internal operations (called by the store that makes it). */
-export function attachInternals(tx: StoreTransaction, operations: TransactionInternals): void {
-  table.set(tx, operations);
+let read: ((tx: object) => TransactionInternals | undefined) | undefined;
+
+/**
+ * Sets how the internal operations are read from a transaction: once, by the transaction
+ * class that keeps them in a private field (src/store/checked-transaction.ts). Not a WeakMap
+ * keyed by transaction: V8 scavenges a WeakMap's young keys one by one, which cost a unit of
+ * work a fifth of its JavaScript time.
+ */
+export function readInternalsWith(reader: (tx: object) => TransactionInternals | undefined): void {
+  if (read) throw new Error('The reader of transaction internals is set already');
+  read = reader;
 }
 
 /** The internal operations of a transaction a store handed out. */
 export function internals(tx: StoreTransaction): TransactionInternals {
-  const found = table.get(tx);
+  const found = typeof tx === 'object' && tx !== null ? read?.(tx) : undefined;
   if (!found) throw new TypeError('Not a transaction handed out by a PET Events store');
   return found;
 }
