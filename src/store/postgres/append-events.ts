@@ -2,7 +2,7 @@ import type { EventId, Position, RecordedEvent } from '../../events/types.js';
 import type { BatchReference } from '../../registry/schema-catalog.js';
 import type { PreparedBatch } from '../prepare-events.js';
 import { toIsoInstant } from './map-row.js';
-import { query, type Queryable } from './queryable.js';
+import { queryArrays, type Queryable } from './queryable.js';
 import { translatePostgresError } from './translate-error.js';
 
 // The references the payloads declare that name no registered context; for the first such
@@ -75,12 +75,8 @@ const STATEMENTS = {
   pet_append_events_unreferenced: batchSql(false),
 };
 
-interface Row {
-  id: string;
-  position: string;
-  context_version: number;
-  recorded_at: string;
-}
+/** A returned row, as an array (no object built per row: a tenth of a unit of work's JavaScript). */
+type Row = [id: string, position: string, contextVersion: number, recordedAt: string];
 
 /**
  * Appends a prepared, validated batch inside the caller's transaction; the statement also
@@ -115,7 +111,7 @@ export async function appendEvents(
     const [single] = events;
     if (events.length === 1 && single) {
       const name = `pet_append_event${suffix}` as const;
-      rows = await query<Row>(db, name, STATEMENTS[name], [
+      rows = await queryArrays<Row>(db, name, STATEMENTS[name], [
         single.id,
         single.eventType,
         single.schemaVersion,
@@ -132,7 +128,7 @@ export async function appendEvents(
       ]);
     } else {
       const name = `pet_append_events${suffix}` as const;
-      rows = await query<Row>(db, name, STATEMENTS[name], [
+      rows = await queryArrays<Row>(db, name, STATEMENTS[name], [
         events.map((e) => e.id),
         events.map((e) => e.eventType),
         events.map((e) => e.schemaVersion),
@@ -152,19 +148,19 @@ export async function appendEvents(
   } catch (error) {
     throw translatePostgresError(error, { batch });
   }
-  const byId = new Map(rows.map((row) => [row.id, row]));
+  const byId = new Map(rows.map((row) => [row[0], row]));
   return events.map((event) => {
     const row = byId.get(event.id);
     if (!row) throw new Error(`Append returned no row for event ${event.id}`);
     return {
-      position: BigInt(row.position) as Position,
+      position: BigInt(row[1]) as Position,
       id: event.id as EventId,
       eventType: event.eventType,
       schemaVersion: event.schemaVersion,
       context: { type: event.contextType, id: event.contextId },
-      contextVersion: row.context_version,
+      contextVersion: row[2],
       occurredAt: event.occurredAt,
-      recordedAt: toIsoInstant(row.recorded_at),
+      recordedAt: toIsoInstant(row[3]),
       actorEmployeeId: event.actorEmployeeId,
       payload: event.payload,
       idempotencyKey: event.idempotencyKey,
