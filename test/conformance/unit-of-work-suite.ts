@@ -7,6 +7,7 @@ import type { PetError } from '../../src/events/errors.js';
 import { ActorUnknownError, UnitOfWorkInvalidError } from '../../src/events/errors.js';
 import * as library from '../../src/index.js';
 import type { EventStore } from '../../src/store/event-store.js';
+import { internals, readInternalsWith } from '../../src/store/internal.js';
 import { employeePrincipal, systemPrincipal } from '../../src/unit-of-work/principal.js';
 import {
   createUnitOfWork,
@@ -271,8 +272,17 @@ function transactionBehaviours(leads: Leads): void {
         expect('appendEvents' in tx).toBe(false);
         expect(Object.getOwnPropertySymbols(tx)).toEqual([]);
         expect(Object.keys(tx).filter((key) => /append|internal/i.test(key))).toEqual([]);
+        // A look-alike (the transaction's prototype, its own fields copied) holds none of them.
+        const forged: typeof tx = Object.assign(
+          Object.create(Object.getPrototypeOf(tx) as object) as typeof tx,
+          tx,
+        );
+        expect(() => internals(forged)).toThrow(TypeError);
+        expect(() => internals(tx)).not.toThrow();
         return Promise.resolve();
       });
+      // Nor can the way they are read be replaced once the store's code has set it.
+      expect(() => readInternalsWith(() => undefined)).toThrow(/set already/);
       let escaped: UnitOfWorkContext | undefined;
       await unitOfWork.run({ principal: alice, command: 'lead.create' }, async (c) => {
         escaped = c;
