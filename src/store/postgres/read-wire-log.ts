@@ -6,13 +6,20 @@ import { checkPositionKnown, logPageSql } from './read-log.js';
 // The server writes each instant in RFC 3339 (work taken off the reading process, which hashes
 // and validates every event), to the microsecond the column holds: `wireInstant` keeps three
 // digits of a whole millisecond, as the store writes every instant, and all six otherwise, so
-// an instant moved by less than a millisecond does not read as the one that was sealed.
+// an instant moved by less than a millisecond does not read as the one that was sealed. In UTC
+// whatever the session's time zone (a read may have changed it), and with its era: `YYYY`
+// alone writes a year before Christ as the same year after. An infinite instant, which to_char
+// leaves NULL, reads as PostgreSQL writes it.
 const instant = (column: string) =>
-  `to_char(${column}, 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS ${column}`;
+  `COALESCE(to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"BC'), ${column}::text) AS ${column}`;
 
-/** An instant as `instant` writes it, in the wire shape: milliseconds when nothing finer. */
+/**
+ * An instant as `instant` writes it, in the wire shape: milliseconds when nothing finer. The
+ * store writes no instant before Christ; such a one keeps its era and reads as nothing sealed.
+ */
 function wireInstant(text: string): string {
-  return text.endsWith('000Z') ? `${text.slice(0, -4)}Z` : text;
+  if (!text.endsWith('ZAD')) return text;
+  return text.endsWith('000ZAD') ? `${text.slice(0, -6)}Z` : text.slice(0, -2);
 }
 const SQL = logPageSql(
   `position, id, event_type, schema_version, ${instant('occurred_at')}, ${instant('recorded_at')}, actor_employee_id, context_type, context_id, context_version, payload, idempotency_key, correlation_id, causation_id`,
