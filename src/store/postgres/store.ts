@@ -129,6 +129,10 @@ class PostgresEventStore implements EventStore {
     this.#catalog = new SchemaCatalog(() => this.listEventSchemas());
     // An idle client that loses its connection must not crash the process.
     this.#pool.on('error', () => undefined);
+    // Nor a checked-out one: its connection dropping (the server restarting) emits 'error' as
+    // well as failing its query, and unheard, that event would end the process. Heard once for
+    // the client's life, not added and removed around every transaction.
+    this.#pool.on('connect', (client) => client.on('error', ignoreLostConnection));
   }
 
   migrate(): Promise<MigrateResult> {
@@ -144,9 +148,6 @@ class PostgresEventStore implements EventStore {
       // Before taking a connection: loading the registry needs one of its own.
       await this.#catalog.prime();
       const client = await this.#pool.connect();
-      // A checked-out client whose connection drops (the server restarting) emits 'error' as
-      // well as failing its query: unheard, that event would end the process.
-      client.on('error', ignoreLostConnection);
       const guard = new TransactionGuard();
       let broken: Error | undefined;
       try {
@@ -176,7 +177,6 @@ class PostgresEventStore implements EventStore {
         });
         throw broken ? error : await refined(error, client);
       } finally {
-        client.off('error', ignoreLostConnection);
         client.release(broken);
       }
     });
