@@ -13,7 +13,7 @@ import { Worker } from 'node:worker_threads';
 import type { CompiledSchema } from '../registry/compiled-schema.js';
 import { compileSchema } from '../registry/compiled-schema.js';
 import { duplicateKey } from '../events/canonical-json.js';
-import { PositionUnknownError } from '../events/errors.js';
+import { EventInvalidError, PositionUnknownError } from '../events/errors.js';
 import { toPosition } from '../events/types.js';
 import type { WireEvent } from '../events/wire.js';
 import type {
@@ -325,7 +325,7 @@ export async function verifySegment(
     );
   }
   reading: for (let page = first; page.events.length > 0; page = await nextEvents()) {
-    const { events, canonical } = page;
+    const { events, canonical, payloads } = page;
     for (let i = 0; i < events.length; i += 1) {
       const event = events[i] as WireEvent;
       checked += 1;
@@ -335,7 +335,7 @@ export async function verifySegment(
         return fail(event.position, 'the event is not sealed, though later events are');
       }
       const problem =
-        (entry === undefined ? null : chain.check(entry, event, canonical?.[i])) ??
+        (entry === undefined ? null : chain.check(entry, event, canonical?.[i], payloads?.[i])) ??
         checkEvent(registry, event);
       if (problem !== null) return fail(event.position, problem);
       // The stretch ends with the event its last chain entry names (in log order, which on
@@ -432,12 +432,14 @@ class ChainCheck {
 
   /**
    * What is wrong with `entry` as the chain's entry for `event`, the next of the log;
-   * `written` is the event's canonical JSON as the database wrote it out, if it did.
+   * `written` is the event's canonical JSON as the database wrote it out, if it did;
+   * `storedPayload` its payload's text as stored, where the database keeps one and did not.
    */
   check(
     [storedSeq, position, eventId, storedLink]: StoredChainEntry,
     event: WireEvent,
     written: string | undefined,
+    storedPayload?: string,
   ): string | null {
     const seq = BigInt(storedSeq);
     if (seq !== this.#seq + 1n) return `chain entries jump from ${this.#seq} to ${seq}`;
@@ -453,11 +455,19 @@ class ChainCheck {
     if (written !== undefined && linkOf(this.#link, written) === storedLink) {
       link = storedLink;
     } else {
-      const twice = written === undefined ? undefined : duplicateKey(written);
+      const text = written ?? storedPayload;
+      const twice = text === undefined ? undefined : duplicateKey(text);
       if (twice !== undefined) {
         return `the event at #${event.position} holds the key ${JSON.stringify(twice)} twice in one object: readers differ on its content`;
       }
-      link = nextLink(this.#link, event);
+      try {
+        link = nextLink(this.#link, event);
+      } catch (error) {
+        // A number out of a double's range (a text such as 1e400, which JSON.parse reads as
+        // Infinity) has no canonical form; JSON.stringify would write it as null.
+        if (!(error instanceof EventInvalidError)) throw error;
+        return `the event at #${event.position} ${error.reason}: it has no canonical JSON, and readers differ on it`;
+      }
     }
     if (link !== storedLink) {
       return `the event at #${event.position} does not match chain entry ${seq}: its recorded content changed`;

@@ -22,7 +22,13 @@ export function canonicalJson(value: unknown): string {
  * `Array.prototype.sort` does, and writes strings and numbers as `JSON.stringify` does.
  */
 export function canonicalJsonOf(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (value === null || typeof value !== 'object') {
+    // RFC 8785 has no form for them; JSON.stringify would write null, another value.
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      throw new EventInvalidError('document', `holds ${value}, which JSON cannot carry`);
+    }
+    return JSON.stringify(value);
+  }
   if (Array.isArray(value)) return `[${value.map(canonicalJsonOf).join(',')}]`;
   const object = value as Record<string, unknown>;
   let text = '{';

@@ -19,6 +19,12 @@ export interface AuditLogPage {
    * result, and recomputes from the event when it does not match.
    */
   readonly canonical?: readonly string[];
+  /**
+   * Each event's payload as the database stores its text, where `canonical` is absent but the
+   * database keeps the text as written (SQLite), so that what only the text shows (a key held
+   * twice in one object) is still seen.
+   */
+  readonly payloads?: readonly string[];
 }
 
 /** What an adapter can do beyond the common port. */

@@ -7,6 +7,7 @@ import {
   canonicalText,
   duplicateKey,
 } from '../../src/events/canonical-json.js';
+import { EventInvalidError } from '../../src/events/errors.js';
 import type { WireEvent } from '../../src/events/wire.js';
 
 describe('canonical JSON', () => {
@@ -50,6 +51,17 @@ describe('canonical JSON', () => {
     const numeric = { '10': 'a', '9': 'b', '1': 'c' };
     expect(canonicalJsonOf(numeric)).toBe(canonicalJson(numeric));
     expect(canonicalJsonOf(numeric)).toBe('{"1":"c","10":"a","9":"b"}');
+  });
+});
+
+describe('a number out of range', () => {
+  it('has no canonical JSON: RFC 8785 has no form for it, and JSON.stringify would write null', () => {
+    for (const value of [Infinity, -Infinity, NaN, JSON.parse('1e400') as number]) {
+      expect(() => canonicalJsonOf({ n: [value] })).toThrow(EventInvalidError);
+    }
+    expect(canonicalJsonOf({ n: [Number.MAX_VALUE, -0, 5e-324] })).toBe(
+      '{"n":[1.7976931348623157e+308,0,5e-324]}',
+    );
   });
 });
 

@@ -83,4 +83,31 @@ describe('SQLite verify', () => {
     });
     expect(report.checked).toBe(3);
   });
+
+  it('finds a key held twice in a payload on a page SQLite cannot write out as JSON', async () => {
+    const w = world();
+    await ticketStory(w, false);
+    const log = await w.store.readLog({ limit: 1000 });
+    await sealLog(w.store);
+    const [{ file } = { file: '' }] = (await w.db.raw.run(
+      "SELECT file FROM pragma_database_list WHERE name = 'main'",
+    )) as { file: string }[];
+    const [twice, blob] = [log[1], log[2]];
+    if (twice === undefined || blob === undefined) {
+      throw new Error('the story wrote fewer than three events');
+    }
+    // The payload's first key twice: JSON.parse keeps the last, the one that was sealed.
+    const [key = ''] = Object.keys(twice.payload);
+    const text = `{${JSON.stringify(key)}:"forged",${JSON.stringify(twice.payload).slice(1)}`;
+    behindTheTablesBack(file, [
+      `UPDATE domain_events SET payload = '${text.replaceAll("'", "''")}' WHERE position = ${twice.position}`,
+      // Further on in the same page: the page goes without SQLite's canonical texts.
+      `UPDATE domain_events SET correlation_id = CAST(correlation_id AS BLOB) WHERE position = ${blob.position}`,
+    ]);
+    const report = await verifyLog(w.store);
+    expect(report.finding).toEqual({
+      position: twice.position.toString(),
+      problem: `the event at #${twice.position} holds the key ${JSON.stringify(key)} twice in one object: readers differ on its content`,
+    });
+  });
 });

@@ -51,9 +51,13 @@ const toWireEvent = (row: readonly [...EventRow, ...unknown[]]): WireEvent => ({
 
 /** Events after `after` in log order, in their wire shape. */
 export function readWireLog(db: Database, after: bigint, limit: number): WireEvent[] {
+  return readRows(db, after, limit).map(toWireEvent);
+}
+
+function readRows(db: Database, after: bigint, limit: number): EventRow[] {
   const rows = prepared(db, SQL).raw(true).safeIntegers(false).all(after, limit) as EventRow[];
   if (rows.length === 0) checkPositionKnown(db, after);
-  return rows.map(toWireEvent);
+  return rows;
 }
 
 /**
@@ -69,9 +73,11 @@ export function readAuditLog(db: Database, after: bigint, limit: number): AuditL
     ][];
   } catch (error) {
     // A BLOB put into a column behind the table's back has no JSON text: the page goes
-    // without SQLite's texts, and verify writes each event's canonical JSON itself.
+    // without SQLite's texts, and verify writes each event's canonical JSON itself, with the
+    // payloads' texts as stored beside it (JSON.parse reads a BLOB's bytes as UTF-8 text).
     if (!/JSON cannot hold BLOB values/.test((error as Error).message)) throw error;
-    return { events: readWireLog(db, after, limit) };
+    const plain = readRows(db, after, limit);
+    return { events: plain.map(toWireEvent), payloads: plain.map((row) => String(row[10])) };
   }
   if (rows.length === 0) checkPositionKnown(db, after);
   return { events: rows.map(toWireEvent), canonical: rows.map((row) => row[14]) };
