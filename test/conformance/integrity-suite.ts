@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalEvent, chainHead, sealLog, verifyExportedChain } from '../../src/audit/chain.js';
 import { exportCloudEvents } from '../../src/pet/audit/export.js';
 import { verifyLog, type ChainDigest } from '../../src/audit/verify.js';
-import { PositionUnknownError } from '../../src/events/errors.js';
+import { EventInvalidError, PositionUnknownError } from '../../src/events/errors.js';
 import type { RecordedEvent } from '../../src/events/types.js';
 import { toPosition } from '../../src/events/types.js';
 import { toWireEvent } from '../../src/events/wire.js';
@@ -301,6 +301,19 @@ export function integrityConformance(factory: DatabaseFactory): void {
         position: created.position.toString(),
         problem: `the event at #${created.position} holds Infinity, which JSON cannot carry: it has no canonical JSON, and readers differ on it`,
       });
+    });
+
+    it('refuses to seal a payload number no double holds, sealing nothing from it on', async () => {
+      const w = world();
+      const log = await story(w);
+      const created = log.find((e) => e.eventType === 'ticket.created') as RecordedEvent;
+      await withoutGuards(w.db, factory.dialect, [
+        factory.dialect === 'postgres'
+          ? `UPDATE domain_events SET payload = jsonb_set(payload, '{subject}', '1e400') WHERE id = ${quote(created.id)}`
+          : `UPDATE domain_events SET payload = json_set(payload, '$.subject', json('1e400')) WHERE id = ${quote(created.id)}`,
+      ]);
+      await expect(sealLog(w.store)).rejects.toThrow(EventInvalidError);
+      expect((await chainHead(w.store)).position < created.position).toBe(true);
     });
 
     it('finds a deleted event, naming its position', async () => {
