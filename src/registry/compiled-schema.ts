@@ -46,7 +46,7 @@ export function compileSchema(document: JsonObject): CompiledSchema {
   // Each segment's pointer form (RFC 6901) worked out once, not for every payload.
   const paths = referencePaths(document, []).map(({ path, contextType }) => ({
     path,
-    segments: path.map(escape),
+    segments: path.map((segment) => (segment === EVERY ? '' : escape(segment))),
     contextType,
   }));
   return {
@@ -80,13 +80,20 @@ function toViolation(error: ErrorObject): Violation {
   return { pointer: error.instancePath, message: error.message ?? error.keyword };
 }
 
+/**
+ * A path segment that stands for every item of an array or every value of a map: not a
+ * string, so that no property name (`"*"` included) can be taken for it.
+ */
+const EVERY = null;
+type Segment = string | typeof EVERY;
+
 interface ReferencePath {
-  readonly path: readonly string[];
+  readonly path: readonly Segment[];
   readonly contextType: string;
 }
 
-/** Where a schema declares references; `*` stands for every item of an array or map. */
-function referencePaths(node: JsonValue, path: string[]): ReferencePath[] {
+/** Where a schema declares references; `EVERY` stands for every item of an array or map. */
+function referencePaths(node: JsonValue, path: Segment[]): ReferencePath[] {
   if (typeof node !== 'object' || node === null || Array.isArray(node)) return [];
   const found: ReferencePath[] = [];
   const reference = node[REFERENCE_KEYWORD];
@@ -96,9 +103,9 @@ function referencePaths(node: JsonValue, path: string[]): ReferencePath[] {
     for (const [key, child] of Object.entries(properties))
       found.push(...referencePaths(child, [...path, key]));
   }
-  if (node.items !== undefined) found.push(...referencePaths(node.items, [...path, '*']));
+  if (node.items !== undefined) found.push(...referencePaths(node.items, [...path, EVERY]));
   if (typeof node.additionalProperties === 'object') {
-    found.push(...referencePaths(node.additionalProperties, [...path, '*']));
+    found.push(...referencePaths(node.additionalProperties, [...path, EVERY]));
   }
   for (const keyword of ['anyOf', 'oneOf', 'allOf']) {
     const branches = node[keyword];
@@ -111,7 +118,7 @@ function referencePaths(node: JsonValue, path: string[]): ReferencePath[] {
 function dedupe(paths: ReferencePath[]): ReferencePath[] {
   const seen = new Set<string>();
   return paths.filter((p) => {
-    const key = `${p.path.join('\u0000')}\u0001${p.contextType}`;
+    const key = JSON.stringify([p.path, p.contextType]);
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
@@ -124,7 +131,7 @@ function dedupe(paths: ReferencePath[]): ReferencePath[] {
  */
 function collect(
   value: JsonValue | undefined,
-  path: readonly string[],
+  path: readonly Segment[],
   segments: readonly string[],
   at: number,
   pointer: string,
@@ -137,8 +144,8 @@ function collect(
       found.push({ pointer, context: { type: contextType, id: value } });
     return;
   }
-  const head = path[at] as string;
-  if (head === '*') {
+  const head = path[at] as Segment;
+  if (head === EVERY) {
     // Every item of an array, or every value of a map (additionalProperties).
     if (Array.isArray(value)) {
       value.forEach((item, i) =>

@@ -109,6 +109,21 @@ describe('event contracts', () => {
     ]);
   });
 
+  it('takes a property named "*" for itself, not for every value beside it', () => {
+    const compiled = compileSchema({
+      type: 'object',
+      properties: {
+        '*': { type: 'string', 'x-pet-reference': 'team' },
+        note: { type: 'string' },
+        list: { type: 'array', items: { type: 'string', 'x-pet-reference': 'employee' } },
+      },
+    });
+    expect(compiled.references({ '*': 'TM-1', note: 'not a team', list: ['E-1'] })).toEqual([
+      { pointer: '/*', context: { type: 'team', id: 'TM-1' } },
+      { pointer: '/list/0', context: { type: 'employee', id: 'E-1' } },
+    ]);
+  });
+
   it('finds references in the values of a map', () => {
     const compiled = compileSchema(
       defineContract({
