@@ -259,18 +259,18 @@ export function integrityConformance(factory: DatabaseFactory): void {
         const w = world();
         const { log, digest } = await sealed(w);
         const assigned = log.find((e) => e.eventType === 'ticket.assigned') as RecordedEvent;
-        await withoutGuards(w.db, factory.dialect, [
+        const moved =
           factory.dialect === 'postgres'
-            ? `UPDATE domain_events SET ${column} = ${column} + interval '400 microseconds' WHERE id = ${quote(assigned.id)}`
-            : // The column's CHECK allows milliseconds only; someone with the file can lift it.
-              'PRAGMA ignore_check_constraints = ON',
-          ...(factory.dialect === 'sqlite'
             ? [
+                `UPDATE domain_events SET ${column} = ${column} + interval '400 microseconds' WHERE id = ${quote(assigned.id)}`,
+              ]
+            : // The column's CHECK allows milliseconds only; someone with the file can lift it.
+              [
+                'PRAGMA ignore_check_constraints = ON',
                 `UPDATE domain_events SET ${column} = substr(${column}, 1, 23) || '400Z' WHERE id = ${quote(assigned.id)}`,
                 'PRAGMA ignore_check_constraints = OFF',
-              ]
-            : []),
-        ]);
+              ];
+        await withoutGuards(w.db, factory.dialect, moved);
         const report = await verifyLog(w.store, { digest });
         expect(report.finding).toEqual({
           position: assigned.position.toString(),
