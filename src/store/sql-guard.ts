@@ -8,6 +8,13 @@ export const OWN_TABLES =
   /\b(domain_events|event_types|event_schema_versions|event_schema_deprecations|contexts|consumer_checkpoints|consumer_status|unit_of_work_keys|pet_schema_migrations|audit_chain)\b/i;
 const WRITES =
   /^\s*(with\b[\s\S]*\b)?(insert|update|delete|merge|truncate|alter|drop|create|grant|revoke|copy)\b/i;
+// What outlives the statement on the connection it ran on, which the store's own statements
+// use after it: PostgreSQL's session settings (the time zone and date style instants are
+// written in, the search path tables are found by), its prepared statements, SQLite's pragmas
+// (foreign keys, CHECK constraints). `SET LOCAL`, `SET TRANSACTION` and `SET CONSTRAINTS` end
+// with the transaction.
+const CONNECTION_SETTINGS =
+  /\bset_config\s*\(|^\s*(set(?!\s+(local|transaction|constraints)\b)|pragma|discard|deallocate)\b/i;
 
 /**
  * Refuses domain SQL that would end the unit's transaction, or write PET Events' own tables
@@ -21,6 +28,7 @@ export function checkDomainSql(text: string): void {
       'must not control the transaction: the unit of work commits or rolls back',
     );
   }
+  if (CONNECTION_SETTINGS.test(text)) throw settingsRefused();
   if (WRITES.test(text) && OWN_TABLES.test(text)) {
     throw new UnitOfWorkInvalidError(
       'sql',
@@ -53,4 +61,12 @@ export function checkReadSql(text: string): void {
   if (WRITES.test(text) || TRANSACTION_CONTROL.test(text)) {
     throw new UnitOfWorkInvalidError('sql', 'given to query must only read');
   }
+  if (CONNECTION_SETTINGS.test(text)) throw settingsRefused();
+}
+
+function settingsRefused(): UnitOfWorkInvalidError {
+  return new UnitOfWorkInvalidError(
+    'sql',
+    "must not change the connection's settings (SET, set_config, PRAGMA, DISCARD, DEALLOCATE): the store's own statements run on that connection after it (SET LOCAL lasts the transaction)",
+  );
 }
