@@ -9,11 +9,12 @@
  * stay concurrent: the chain follows the log, it does not serialise it.
  */
 import { canonicalJsonOf, sha256Hex as sha256 } from '../events/canonical-json.js';
+import { EventInvalidError } from '../events/errors.js';
 import type { Position } from '../events/types.js';
 import { toPosition } from '../events/types.js';
 import type { WireEvent } from '../events/wire.js';
 import type { EventStore } from '../store/event-store.js';
-import { internals } from '../store/internal.js';
+import { internals, type ChainEntry } from '../store/internal.js';
 
 export const GENESIS_LINK = '0'.repeat(64);
 
@@ -89,11 +90,27 @@ export async function sealLog(
     if (events.length === 0) return { sealed, head };
     const sealedAt = new Date().toISOString();
     let { seq, link } = head;
-    const entries = events.map((event) => {
+    const entries: ChainEntry[] = [];
+    // An event with no canonical JSON (a number no double holds) ends the chain before it:
+    // what comes before it on the page is sealed, then the error is thrown.
+    let unsealable: Error | undefined;
+    for (const event of events) {
+      try {
+        link = nextLink(link, event);
+      } catch (error) {
+        unsealable = error as Error;
+        break;
+      }
       seq += 1n;
-      link = nextLink(link, event);
-      return { seq, position: toPosition(event.position), eventId: event.id, link, sealedAt };
-    });
+      entries.push({
+        seq,
+        position: toPosition(event.position),
+        eventId: event.id,
+        link,
+        sealedAt,
+      });
+    }
+    if (unsealable !== undefined && entries.length === 0) throw unsealable;
     try {
       await store.transaction((tx) => internals(tx).sealChain(entries));
     } catch (error) {
@@ -103,10 +120,11 @@ export async function sealLog(
       head = await chainHead(store);
       continue;
     }
-    const last = entries.at(-1) as (typeof entries)[number];
+    const last = entries.at(-1) as ChainEntry;
     head = { seq: last.seq, position: last.position, link: last.link, sealedAt };
     sealed += entries.length;
     options.onPage?.(sealed);
+    if (unsealable !== undefined) throw unsealable;
   }
 }
 
@@ -167,7 +185,15 @@ export function verifyExportedChain(
         correlation_id: typeof e.petcorrelationid === 'string' ? e.petcorrelationid : null,
         causation_id: typeof e.petcausationid === 'string' ? e.petcausationid : null,
       };
-      if (nextLink(link, wire) !== e.petlink) {
+      let next: string;
+      try {
+        next = nextLink(link, wire);
+      } catch (error) {
+        // A number no double holds: no canonical JSON, so no link can stand for the event.
+        if (!(error instanceof EventInvalidError)) throw error;
+        return fail(`the event at #${wire.position} ${error.reason}: it has no canonical JSON`);
+      }
+      if (next !== e.petlink) {
         return fail(`the event at #${wire.position} does not match its link: it was changed`);
       }
     }
