@@ -14,7 +14,8 @@ const WRITES =
 // (foreign keys, CHECK constraints). `SET LOCAL`, `SET TRANSACTION` and `SET CONSTRAINTS` end
 // with the transaction.
 const CONNECTION_SETTINGS =
-  /\bset_config\s*\(|^\s*(set(?!\s+(local|transaction|constraints)\b)|pragma|discard|deallocate)\b/i;
+  /^\s*(set(?!\s+(local|transaction|constraints)\b)|pragma|discard|deallocate)\b/i;
+const SET_CONFIG = /\bset_config\s*\(/i;
 
 /**
  * Refuses domain SQL that would end the unit's transaction, or write PET Events' own tables
@@ -22,14 +23,15 @@ const CONNECTION_SETTINGS =
  */
 export function checkDomainSql(text: string): void {
   if (allowed.has(text)) return;
-  if (TRANSACTION_CONTROL.test(text)) {
+  const starts = statementStarts(text);
+  if (starts.some((start) => TRANSACTION_CONTROL.test(start))) {
     throw new UnitOfWorkInvalidError(
       'sql',
       'must not control the transaction: the unit of work commits or rolls back',
     );
   }
-  if (CONNECTION_SETTINGS.test(text)) throw settingsRefused();
-  if (WRITES.test(text) && OWN_TABLES.test(text)) {
+  if (changesSettings(text, starts)) throw settingsRefused();
+  if (starts.some((start) => WRITES.test(start)) && OWN_TABLES.test(text)) {
     throw new UnitOfWorkInvalidError(
       'sql',
       "must not write PET Events' own tables: emit events and register contexts through the unit of work",
@@ -58,10 +60,57 @@ export function checkBatchSql(text: string): void {
 
 /** Refuses a statement that writes: `EventStore.query` only reads. */
 export function checkReadSql(text: string): void {
-  if (WRITES.test(text) || TRANSACTION_CONTROL.test(text)) {
+  const starts = statementStarts(text);
+  if (starts.some((start) => WRITES.test(start) || TRANSACTION_CONTROL.test(start))) {
     throw new UnitOfWorkInvalidError('sql', 'given to query must only read');
   }
-  if (CONNECTION_SETTINGS.test(text)) throw settingsRefused();
+  if (changesSettings(text, starts)) throw settingsRefused();
+}
+
+function changesSettings(text: string, starts: readonly string[]): boolean {
+  return SET_CONFIG.test(text) || starts.some((start) => CONNECTION_SETTINGS.test(start));
+}
+
+/**
+ * The statement from its first keyword on, as each database reads it: leading whitespace and
+ * comments skipped, block comments nested (PostgreSQL) and not (SQLite), so that a comment
+ * cannot hide the keyword a rule looks for. (A second statement after a semicolon is refused
+ * by the databases themselves: better-sqlite3 prepares one statement, and PostgreSQL's
+ * extended protocol, which the store uses for the domain's SQL, takes one.)
+ */
+function statementStarts(text: string): string[] {
+  const first = text.charCodeAt(text.search(/\S/));
+  // Most statements start with their keyword.
+  if (first !== 0x2d && first !== 0x2f) return [text];
+  return [skipLeading(text, true), skipLeading(text, false)];
+}
+
+function skipLeading(text: string, nested: boolean): string {
+  let i = 0;
+  for (;;) {
+    while (i < text.length && /\s/.test(text.charAt(i))) i += 1;
+    if (text.startsWith('--', i)) {
+      const end = text.indexOf('\n', i);
+      if (end === -1) return '';
+      i = end + 1;
+    } else if (text.startsWith('/*', i)) {
+      let depth = 1;
+      i += 2;
+      while (i < text.length && depth > 0) {
+        if (nested && text.startsWith('/*', i)) {
+          depth += 1;
+          i += 2;
+        } else if (text.startsWith('*/', i)) {
+          depth -= 1;
+          i += 2;
+        } else {
+          i += 1;
+        }
+      }
+    } else {
+      return text.slice(i);
+    }
+  }
 }
 
 function settingsRefused(): UnitOfWorkInvalidError {

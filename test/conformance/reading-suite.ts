@@ -146,11 +146,18 @@ export function readingConformance(harness: Harness): void {
         'SET search_path = public',
         'PRAGMA ignore_check_constraints = ON',
         'DISCARD ALL',
+        // A comment before the keyword hides nothing, nested as PostgreSQL nests them or not.
+        '/* note */ DELETE FROM scratch_rows',
+        '-- note\n  DELETE FROM scratch_rows',
+        '/* a /* nested */ note */ DELETE FROM scratch_rows',
+        "/* note */ SET TimeZone = 'America/New_York'",
       ]) {
-        await expect(store.query(statement)).rejects.toMatchObject({
+        await expect(store.query(statement), statement).rejects.toMatchObject({
           code: 'PET_UNIT_OF_WORK_INVALID',
         });
       }
+      // Nor does a second statement after a semicolon: the database takes one.
+      await expect(store.query('SELECT 1; DELETE FROM scratch_rows')).rejects.toThrow();
       const [left] = await store.query<{ n: number | string }>(
         'SELECT count(*) AS n FROM scratch_rows',
       );

@@ -352,6 +352,9 @@ function transactionBehaviours(leads: Leads): void {
         'PRAGMA ignore_check_constraints = ON',
         "SELECT set_config('DateStyle', 'SQL, DMY', false)",
         'set TimeZone to 5',
+        // A comment before the keyword hides nothing.
+        '/* early */ COMMIT',
+        '-- early\nROLLBACK',
       ];
       for (const text of attempts) {
         const error = await unitOfWork
@@ -362,6 +365,16 @@ function transactionBehaviours(leads: Leads): void {
           .catch((e: unknown) => e);
         expect(error, text).toBeInstanceOf(UnitOfWorkInvalidError);
         expect((error as UnitOfWorkInvalidError).field).toBe('sql');
+      }
+      // A second statement after a semicolon: the database takes one, and the unit rolls back.
+      for (const text of ['SELECT 1; COMMIT', "SELECT 1; SET TimeZone = 'America/New_York'"]) {
+        await expect(
+          unitOfWork.run({ principal: alice, command: 'lead.create' }, async (c) => {
+            await createLead(c, 'L-9');
+            await c.sql.execute(text);
+          }),
+          text,
+        ).rejects.toThrow();
       }
       expect(await stateOf('L-9')).toEqual([]);
       expect(await store.readLog()).toEqual([]);

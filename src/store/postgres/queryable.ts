@@ -1,4 +1,4 @@
-import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import type { Pool, PoolClient, QueryConfig, QueryResultRow } from 'pg';
 
 /** A pool or one checked-out client. */
 export type Queryable = Pool | PoolClient;
@@ -26,4 +26,14 @@ export async function queryArrays<Row extends unknown[]>(
 ): Promise<Row[]> {
   const result = await db.query<Row>({ name, text, values: values as unknown[], rowMode: 'array' });
   return result.rows;
+}
+
+/**
+ * The domain's or a reader's statement, sent with the extended protocol even without
+ * parameters: PostgreSQL then takes one statement only, and refuses a second one after a
+ * semicolon rather than run it past the store's checks (src/store/sql-guard.ts).
+ */
+export function oneStatement(text: string, values: readonly unknown[], name?: string): QueryConfig {
+  // `queryMode` is pg's (8.x), not in its type definitions.
+  return { name, text, values: values as unknown[], queryMode: 'extended' } as QueryConfig;
 }

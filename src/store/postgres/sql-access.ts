@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { UnitOfWorkInvalidError } from '../../events/errors.js';
 import type { SqlAccess, SqlStatement, SqlValue } from '../sql-access.js';
+import { oneStatement } from './queryable.js';
 
 /** Statements per round trip in `executeBatch`. */
 const PER_ROUND_TRIP = 1000;
@@ -36,10 +37,9 @@ export function sqlAccess(client: PoolClient): SqlAccess {
     query: async <Row extends Record<string, unknown>>(
       text: string,
       params: readonly SqlValue[] = [],
-    ) => (await client.query<Row>(text, params as unknown[])).rows,
+    ) => (await client.query<Row>(oneStatement(text, params))).rows,
     execute: async (text: string, params: readonly SqlValue[] = []) =>
-      (await client.query({ name: preparedName(text), text, values: params as unknown[] }))
-        .rowCount ?? 0,
+      (await client.query(oneStatement(text, params, preparedName(text)))).rowCount ?? 0,
     async executeBatch(statements) {
       for (let start = 0; start < statements.length; start += PER_ROUND_TRIP) {
         const chunk = statements.slice(start, start + PER_ROUND_TRIP);

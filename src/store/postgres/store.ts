@@ -48,6 +48,7 @@ import { registerEventSchema } from './register-event-schema.js';
 import { sqlAccess } from './sql-access.js';
 import { GUARDED_TABLES } from '../guards.js';
 import { checkReadSql } from '../sql-guard.js';
+import { oneStatement } from './queryable.js';
 import type { SqlValue } from '../sql-access.js';
 
 /** Options for a PostgreSQL event store. */
@@ -264,7 +265,7 @@ class PostgresEventStore implements EventStore {
     params: readonly SqlValue[] = [],
   ): Promise<Row[]> {
     checkReadSql(text);
-    return this.#open(async () => (await this.#pool.query<Row>(text, params as unknown[])).rows);
+    return this.#open(async () => (await this.#pool.query<Row>(oneStatement(text, params))).rows);
   }
 
   headPosition(): Promise<Position> {
