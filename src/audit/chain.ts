@@ -77,7 +77,8 @@ export async function chainHead(store: EventStore): Promise<ChainHead> {
 /**
  * Extends the chain to the head of the log, a page at a time (one transaction each). Two
  * sealers at once cannot both extend it: the second's entries conflict and it starts again
- * from the new end.
+ * from the new end. An event with no canonical JSON (changed behind the store's back) stops
+ * it: the chain ends just before that event, and the error (`PET_EVENT_INVALID`) is thrown.
  */
 export async function sealLog(
   store: EventStore,

@@ -18,8 +18,9 @@ const CONNECTION_SETTINGS =
 const SET_CONFIG = /\bset_config\s*\(/i;
 
 /**
- * Refuses domain SQL that would end the unit's transaction, or write PET Events' own tables
- * (which would emit events, or forge contexts, around the unit of work). Reading them is fine.
+ * Refuses domain SQL that would end the unit's transaction, write PET Events' own tables
+ * (which would emit events, or forge contexts, around the unit of work), or change the
+ * connection's settings for the store's statements after it. Reading the tables is fine.
  */
 export function checkDomainSql(text: string): void {
   if (allowed.has(text)) return;
@@ -58,7 +59,10 @@ export function checkBatchSql(text: string): void {
   }
 }
 
-/** Refuses a statement that writes: `EventStore.query` only reads. */
+/**
+ * Refuses a statement that writes or changes the connection's settings: `EventStore.query`
+ * only reads.
+ */
 export function checkReadSql(text: string): void {
   const starts = statementStarts(text);
   if (starts.some((start) => WRITES.test(start) || TRANSACTION_CONTROL.test(start))) {
