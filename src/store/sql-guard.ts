@@ -15,7 +15,23 @@ const WRITES =
 // with the transaction.
 const CONNECTION_SETTINGS =
   /^\s*(set(?!\s+(local|transaction|constraints)\b)|pragma|discard|deallocate)\b/i;
-const SET_CONFIG = /\bset_config\s*\(/i;
+// Set for the transaction only, but the store's own statements in the same unit depend on
+// them: where its tables are found, who runs them, how instants are written.
+const STORE_SETTINGS =
+  /^\s*set\s+local\s+(search_path|role|session\s+authorization|time\s*zone|datestyle)\b/i;
+// set_config however it is spelled (quoted, a comment before its parenthesis), and
+// pg_settings, through which an UPDATE sets what SET does.
+const SET_CONFIG = /\bset_config\b|\bpg_settings\b/i;
+// Statements that run others the rules here cannot see into: a code block, a prepared
+// statement (the store's own ones included, on the connection they were prepared on), a
+// procedure, a plan run for real.
+const INDIRECT = /^\s*(do|prepare|execute|call|explain\b[\s\S]*?\banaly[sz]e)\b/i;
+// A Unicode-escaped identifier, which could spell the store's tables past OWN_TABLES.
+const ESCAPED_IDENTIFIER = /\bu&"/i;
+// SELECT … INTO makes a table (a temporary one named as the store's would hide it).
+const INTO = /\binto\b/i;
+// What a read may start with.
+const READS = /^\s*(select|with|values|table|show|explain)\b/i;
 
 /**
  * Refuses domain SQL that would end the unit's transaction, write PET Events' own tables
@@ -31,8 +47,15 @@ export function checkDomainSql(text: string): void {
       'must not control the transaction: the unit of work commits or rolls back',
     );
   }
-  if (changesSettings(text, starts)) throw settingsRefused();
-  if (starts.some((start) => WRITES.test(start)) && OWN_TABLES.test(text)) {
+  // Words inside string literals are data, not SQL.
+  const bare = withoutLiterals(text);
+  if (changesSettings(bare, starts)) throw settingsRefused();
+  if (starts.some((start) => STORE_SETTINGS.test(start))) throw settingsRefused();
+  if (starts.some((start) => INDIRECT.test(start)) || ESCAPED_IDENTIFIER.test(bare)) {
+    throw indirectRefused();
+  }
+  const writes = starts.some((start) => WRITES.test(start)) || INTO.test(bare);
+  if (writes && OWN_TABLES.test(bare)) {
     throw new UnitOfWorkInvalidError(
       'sql',
       "must not write PET Events' own tables: emit events and register contexts through the unit of work",
@@ -65,10 +88,22 @@ export function checkBatchSql(text: string): void {
  */
 export function checkReadSql(text: string): void {
   const starts = statementStarts(text);
-  if (starts.some((start) => WRITES.test(start) || TRANSACTION_CONTROL.test(start))) {
-    throw new UnitOfWorkInvalidError('sql', 'given to query must only read');
+  const bare = withoutLiterals(text);
+  if (changesSettings(bare, starts)) throw settingsRefused();
+  const reads = starts.every(
+    (start) => READS.test(start) && !WRITES.test(start) && !INDIRECT.test(start),
+  );
+  if (!reads || INTO.test(bare) || ESCAPED_IDENTIFIER.test(bare)) {
+    throw new UnitOfWorkInvalidError(
+      'sql',
+      'given to query must only read: one SELECT, WITH, VALUES, TABLE, SHOW or EXPLAIN, without INTO',
+    );
   }
-  if (changesSettings(text, starts)) throw settingsRefused();
+}
+
+/** The text with its single-quoted string literals emptied. */
+function withoutLiterals(text: string): string {
+  return text.includes("'") ? text.replace(/'(?:[^']|'')*'/g, "''") : text;
 }
 
 function changesSettings(text: string, starts: readonly string[]): boolean {
@@ -77,8 +112,9 @@ function changesSettings(text: string, starts: readonly string[]): boolean {
 
 /**
  * The statement from its first keyword on, as each database reads it: leading whitespace and
- * comments skipped, block comments nested (PostgreSQL) and not (SQLite), so that a comment
- * cannot hide the keyword a rule looks for. (A second statement after a semicolon is refused
+ * comments skipped, block comments nested (PostgreSQL) and not (SQLite), line comments ended
+ * by a carriage return (PostgreSQL) and not (SQLite), so that a comment cannot hide the
+ * keyword a rule looks for. (A second statement after a semicolon is refused
  * by the databases themselves: better-sqlite3 prepares one statement, and PostgreSQL's
  * extended protocol, which the store uses for the domain's SQL, takes one.)
  */
@@ -94,8 +130,9 @@ function skipLeading(text: string, nested: boolean): string {
   for (;;) {
     while (i < text.length && /\s/.test(text.charAt(i))) i += 1;
     if (text.startsWith('--', i)) {
-      const end = text.indexOf('\n', i);
-      if (end === -1) return '';
+      // PostgreSQL ends the comment at a carriage return too; SQLite at a line feed only.
+      const end = nested ? text.slice(i).search(/[\n\r]/) + i : text.indexOf('\n', i);
+      if (end < i) return '';
       i = end + 1;
     } else if (text.startsWith('/*', i)) {
       let depth = 1;
@@ -117,9 +154,16 @@ function skipLeading(text: string, nested: boolean): string {
   }
 }
 
+function indirectRefused(): UnitOfWorkInvalidError {
+  return new UnitOfWorkInvalidError(
+    'sql',
+    'must be a statement of its own, not one that runs others (DO, PREPARE, EXECUTE, CALL, EXPLAIN ANALYZE) nor names tables in Unicode escapes',
+  );
+}
+
 function settingsRefused(): UnitOfWorkInvalidError {
   return new UnitOfWorkInvalidError(
     'sql',
-    "must not change the connection's settings (SET, set_config, PRAGMA, DISCARD, DEALLOCATE): the store's own statements run on that connection after it (SET LOCAL lasts the transaction)",
+    "must not change the connection's settings (SET, set_config, pg_settings, PRAGMA, DISCARD, DEALLOCATE, and SET LOCAL of the search path, role, time zone or date style): the store's own statements run on that connection after it",
   );
 }

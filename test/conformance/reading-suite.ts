@@ -151,6 +151,15 @@ export function readingConformance(harness: Harness): void {
         '-- note\n  DELETE FROM scratch_rows',
         '/* a /* nested */ note */ DELETE FROM scratch_rows',
         "/* note */ SET TimeZone = 'America/New_York'",
+        // PostgreSQL ends a line comment at a carriage return too.
+        '-- note\rDELETE FROM scratch_rows',
+        // Statements that run others, or make a table.
+        'EXPLAIN ANALYZE DELETE FROM scratch_rows',
+        'DO $$ BEGIN DELETE FROM scratch_rows; END $$',
+        'EXECUTE pet_move_checkpoint(1)',
+        'SELECT * INTO scratch_copy FROM scratch_rows',
+        "UPDATE pg_settings SET setting = 'UTC' WHERE name = 'TimeZone'",
+        "SELECT \"set_config\"('TimeZone', 'UTC', false)",
       ]) {
         await expect(store.query(statement), statement).rejects.toMatchObject({
           code: 'PET_UNIT_OF_WORK_INVALID',
@@ -158,6 +167,11 @@ export function readingConformance(harness: Harness): void {
       }
       // Nor does a second statement after a semicolon: the database takes one.
       await expect(store.query('SELECT 1; DELETE FROM scratch_rows')).rejects.toThrow();
+      // Words in string literals are data: a read may look for them.
+      const found = await store.query<{ n: number | string }>(
+        "SELECT count(*) AS n FROM scratch_rows WHERE 'moved into set_config(' <> ''",
+      );
+      expect(Number(found[0]?.n)).toBe(0);
       const [left] = await store.query<{ n: number | string }>(
         'SELECT count(*) AS n FROM scratch_rows',
       );

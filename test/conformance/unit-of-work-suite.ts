@@ -355,6 +355,16 @@ function transactionBehaviours(leads: Leads): void {
         // A comment before the keyword hides nothing.
         '/* early */ COMMIT',
         '-- early\nROLLBACK',
+        '-- early\rCOMMIT',
+        // Settings the store's own statements in this unit depend on.
+        'SET LOCAL search_path = public',
+        "UPDATE pg_settings SET setting = 'UTC' WHERE name = 'TimeZone'",
+        // Statements that run others, or hide the store's tables.
+        'EXPLAIN ANALYZE DELETE FROM unit_of_work_keys',
+        'DO $$ BEGIN NULL; END $$',
+        'EXECUTE pet_append_event(1)',
+        'SELECT * INTO TEMP domain_events FROM domain_events WHERE false',
+        `INSERT INTO U&"domain\\005fevents" (id) VALUES ('x')`,
       ];
       for (const text of attempts) {
         const error = await unitOfWork
