@@ -43,7 +43,9 @@ export function sqlAccess(client: PoolClient): SqlAccess {
     async executeBatch(statements) {
       for (let start = 0; start < statements.length; start += PER_ROUND_TRIP) {
         const chunk = statements.slice(start, start + PER_ROUND_TRIP);
-        // One simple-protocol query of many statements, in the open transaction.
+        // One simple-protocol query of many statements, in the open transaction: the one place
+        // the domain's SQL goes without the extended protocol, so checkBatchSql's refusal of
+        // semicolons and comments is what keeps each statement to one.
         await client.query(chunk.map((statement) => inline(client, statement)).join(';\n'));
       }
     },
