@@ -364,6 +364,8 @@ function transactionBehaviours(leads: Leads): void {
         'DO $$ BEGIN NULL; END $$',
         'EXECUTE pet_append_event(1)',
         'SELECT * INTO TEMP domain_events FROM domain_events WHERE false',
+        // A quote inside an identifier does not start a literal that could hide the table.
+        `WITH q AS (SELECT 1 AS "x'") INSERT INTO domain_events (id) SELECT 'y'`,
         `INSERT INTO U&"domain\\005fevents" (id) VALUES ('x')`,
       ];
       for (const text of attempts) {
