@@ -4,37 +4,23 @@
  * Reads, appends, sealing and verify must give the same instants whatever a session's zone.
  * And an instant's text must carry its era: `YYYY` alone writes 2026 BC as 2026.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sealLog } from '../../src/audit/chain.js';
 import { verifyLog } from '../../src/audit/verify.js';
-import type { EventStore, StoreLocation } from '../../src/store/event-store.js';
-import { createPostgresEventStore } from '../../src/store/postgres/store.js';
-import { postgresFactory, type TestDatabase } from '../support/databases.js';
-import { append, seedFixture, statusChanged, ticketCreated } from '../support/fixtures.js';
+import { postgresFactory } from '../support/databases.js';
+import { append, statusChanged, ticketCreated } from '../support/fixtures.js';
+import { useOneConnectionStore } from '../support/one-connection.js';
 
 const skipReason = postgresFactory.skipReason;
 
 describe.skipIf(skipReason !== undefined)(
   `PostgreSQL instants${skipReason ? ` (SKIPPED: ${skipReason})` : ''}`,
   () => {
-    let db: TestDatabase;
-    let single: EventStore;
-    beforeEach(async () => {
-      db = await postgresFactory.create();
-      await seedFixture(db.store);
-      // One connection: the session whose time zone a read changes serves every later call.
-      single = createPostgresEventStore({
-        ...(db.store.location as StoreLocation & { dialect: 'postgres' }),
-        poolSize: 1,
-      });
-    });
-    afterEach(async () => {
-      await single.close();
-      await db.cleanup();
-    });
+    const setUp = useOneConnectionStore();
 
     for (const zone of ['America/New_York', 'Asia/Kolkata'] as const) {
       it(`reads, appends, seals and verifies in UTC after a read set the session to ${zone}`, async () => {
+        const { db, single } = setUp();
         const [created] = await append(single, [
           ticketCreated({ occurredAt: '2026-03-02T09:00:00.123Z' }),
         ]);
@@ -65,6 +51,7 @@ describe.skipIf(skipReason !== undefined)(
     }
 
     it('finds an instant moved to the same day and hour before Christ', async () => {
+      const { db } = setUp();
       const [created] = await append(db.store, [
         ticketCreated({ occurredAt: '2026-03-02T09:00:00.000Z' }),
       ]);

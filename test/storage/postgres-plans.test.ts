@@ -3,34 +3,20 @@
  * parameters five times, then PostgreSQL keeps a generic plan only if it does not cost more.
  * An append that plans anew on every call costs about 0.2 ms more per round trip.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EventStore, StoreLocation } from '../../src/store/event-store.js';
-import { createPostgresEventStore } from '../../src/store/postgres/store.js';
-import { postgresFactory, type TestDatabase } from '../support/databases.js';
-import { append, seedFixture, ticketCreated } from '../support/fixtures.js';
+import { describe, expect, it } from 'vitest';
+import { postgresFactory } from '../support/databases.js';
+import { append, ticketCreated } from '../support/fixtures.js';
+import { useOneConnectionStore } from '../support/one-connection.js';
 
 const skipReason = postgresFactory.skipReason;
 
 describe.skipIf(skipReason !== undefined)(
   `PostgreSQL append statements${skipReason ? ` (SKIPPED: ${skipReason})` : ''}`,
   () => {
-    let db: TestDatabase;
-    let single: EventStore;
-    beforeEach(async () => {
-      db = await postgresFactory.create();
-      await seedFixture(db.store);
-      // One connection, so the plans this store's appends made can be read back on it.
-      single = createPostgresEventStore({
-        ...(db.store.location as StoreLocation & { dialect: 'postgres' }),
-        poolSize: 1,
-      });
-    });
-    afterEach(async () => {
-      await single.close();
-      await db.cleanup();
-    });
+    const setUp = useOneConnectionStore();
 
     async function plans(): Promise<Record<string, { generic: number; custom: number }>> {
+      const { single } = setUp();
       const rows = await single.query<{ name: string; generic: string; custom: string }>(
         `SELECT name, generic_plans AS generic, custom_plans AS custom
            FROM pg_prepared_statements WHERE starts_with(name, 'pet_append')`,
@@ -41,6 +27,7 @@ describe.skipIf(skipReason !== undefined)(
     }
 
     it('keep a generic plan for single events whether references are left to check or not', async () => {
+      const { db, single } = setUp();
       for (let k = 0; k < 12; k += 1) {
         // A customer the appending store has not seen: registered by another store.
         const customer = `C-new-${k}`;
